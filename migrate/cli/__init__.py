@@ -1,0 +1,1 @@
+"""The `migrate` command line."""

@@ -1,0 +1,93 @@
+"""`migrate run`: run a project end to end and print its funnel."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from migrate.cli.errors import reports_errors
+from migrate.cli.progress import progress_display
+from migrate.errors import ReconciliationFailed
+from migrate.pipeline import RunOptions, RunOutcome, run_project
+from migrate.spec.loader import load_project
+
+TARGET_ENV = "MIGRATE_TARGET_URL"
+
+
+@click.command("run")
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Project folder (has migration.yaml).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Output folder [default: <project>/out].",
+)
+@click.option("--scope", default=None, help="Pilot scope to load [default: the project's].")
+@click.option("--all", "full", is_flag=True, help="Load everything, ignoring any default scope.")
+@click.option(
+    "--target",
+    "target_url",
+    default=None,
+    help=f"Target database URL (or set {TARGET_ENV}) [default: the project's].",
+)
+@click.option("--no-target", is_flag=True, help="Write load files only; load no database.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@reports_errors
+def run_command(
+    project_dir: Path,
+    out_dir: Path | None,
+    scope: str | None,
+    full: bool,
+    target_url: str | None,
+    no_target: bool,
+    quiet: bool,
+) -> None:
+    """Extract, map, cleanse, match, merge, validate, scope, load and reconcile."""
+    project = load_project(project_dir)
+    out = (out_dir or project.root / "out").resolve()
+    chosen_scope = None if full else (scope or project.model.default_scope)
+    if chosen_scope is not None and chosen_scope not in project.model.scopes:
+        raise click.BadParameter(
+            f"unknown scope {chosen_scope!r} (valid: {', '.join(project.model.scopes)})"
+        )
+    url = None if no_target else _target_url(target_url, project.model.target.url, out)
+    with progress_display(not quiet and Console(stderr=True).is_terminal) as progress:
+        outcome = run_project(project, RunOptions(out, chosen_scope, url, progress))
+    _print_summary(outcome, out)
+    if not outcome.closes:
+        raise ReconciliationFailed("; ".join(outcome.report.messages))
+
+
+def _target_url(option: str | None, declared: str, out: Path) -> str:
+    return option or os.environ.get(TARGET_ENV) or declared.replace("{out}", out.as_posix())
+
+
+def _print_summary(outcome: RunOutcome, out: Path) -> None:
+    console = Console()
+    table = Table(title=f"run {outcome.report.run_id} (scope: {outcome.report.scope or 'all'})")
+    for column in ("object", "extracted", "merged", "rejected", "out of scope", "loaded"):
+        table.add_column(column, justify="left" if column == "object" else "right")
+    totals = outcome.funnel.groupby("object", sort=False).sum(numeric_only=True)
+    for name, row in totals.iterrows():
+        table.add_row(
+            str(name),
+            *(
+                str(int(row[c]))
+                for c in ("extracted", "merged", "rejected", "out_of_scope", "loaded")
+            ),
+        )
+    console.print(table)
+    console.print(f"status: {outcome.report.status}")
+    console.print(f"report: {out / 'report' / 'report.html'}")

@@ -1,0 +1,1 @@
+"""Reading legacy sources, writing load files and loading the SQL target."""

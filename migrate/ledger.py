@@ -1,0 +1,280 @@
+"""The fate of every legacy row.
+
+Every extracted row gets an id (``_rid``, unique within its object) and ends with
+exactly one fate: loaded (with its target key), merged (into a survivor's key),
+rejected (first rule that rejected it, with the reason) or out of scope. Findings
+(every rule hit, reject or warn) are kept apart from fates, so a row rejected by
+three checks shows all three in the rejects file but is counted once.
+
+Merged rows take their fate from their survivor at the end of the run
+(``settle_members``): a survivor that is loaded makes its members "merged", one
+that is rejected or out of scope passes that fate on, with a reason naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+FATES = ("loaded", "merged", "rejected", "out_of_scope")
+IDENTITY = ["_rid", "_system", "_source", "_key", "_row"]
+FINDING_COLUMNS = [
+    "object",
+    "_rid",
+    "_system",
+    "_source",
+    "_key",
+    "_row",
+    "stage",
+    "rule",
+    "severity",
+    "field",
+    "value",
+    "reason",
+    "owner",
+]
+_FATE_COLUMNS = ["fate", "target_key", "rule", "reason", "stage"]
+
+
+@dataclass
+class _ObjectLedger:
+    rows: pd.DataFrame
+    members: pd.DataFrame | None = None
+    findings: list[pd.DataFrame] = field(default_factory=list)
+
+
+class Ledger:
+    """Records what happens to every legacy row of every object in one run."""
+
+    def __init__(self) -> None:
+        self._objects: dict[str, _ObjectLedger] = {}
+
+    def register(self, obj: str, frame: pd.DataFrame) -> None:
+        """Record the extracted rows of ``obj`` (the frame must carry the identity columns)."""
+        rows = frame[IDENTITY].set_index("_rid", drop=False)
+        for column in _FATE_COLUMNS:
+            rows[column] = pd.Series(pd.NA, index=rows.index, dtype="object")
+        self._objects[obj] = _ObjectLedger(rows=rows)
+
+    def objects(self) -> list[str]:
+        """Objects registered so far, in registration order."""
+        return list(self._objects)
+
+    def rows(self, obj: str) -> pd.DataFrame:
+        """Identity and fate of every row of ``obj``."""
+        return self._objects[obj].rows.reset_index(drop=True)
+
+    def reject(
+        self,
+        obj: str,
+        frame: pd.DataFrame,
+        *,
+        stage: str,
+        rule: str,
+        reason: str | pd.Series,
+        field: str | None = None,
+        values: pd.Series | None = None,
+        owner: str | None = None,
+    ) -> None:
+        """Reject the rows of ``frame`` (by ``_rid``) and record the finding."""
+        self.find(
+            obj,
+            frame,
+            stage=stage,
+            rule=rule,
+            reason=reason,
+            field=field,
+            values=values,
+            owner=owner,
+            severity="reject",
+        )
+        reasons = _per_row(reason, frame.index)
+        self._set_fate(obj, frame["_rid"], "rejected", rule=rule, reason=reasons, stage=stage)
+
+    def warn(
+        self,
+        obj: str,
+        frame: pd.DataFrame,
+        *,
+        stage: str,
+        rule: str,
+        reason: str | pd.Series,
+        field: str | None = None,
+        values: pd.Series | None = None,
+        owner: str | None = None,
+    ) -> None:
+        """Record a warning finding; the rows stay in the load."""
+        self.find(
+            obj,
+            frame,
+            stage=stage,
+            rule=rule,
+            reason=reason,
+            field=field,
+            values=values,
+            owner=owner,
+            severity="warn",
+        )
+
+    def find(
+        self,
+        obj: str,
+        frame: pd.DataFrame,
+        *,
+        stage: str,
+        rule: str,
+        reason: str | pd.Series,
+        severity: str,
+        field: str | None = None,
+        values: pd.Series | None = None,
+        owner: str | None = None,
+    ) -> None:
+        """Record one finding per row of ``frame``."""
+        if frame.empty:
+            return
+        found = pd.DataFrame(
+            {
+                "object": obj,
+                "_rid": frame["_rid"].to_numpy(),
+                "stage": stage,
+                "rule": rule,
+                "severity": severity,
+                "field": field,
+                "value": _per_row(values, frame.index) if values is not None else None,
+                "reason": _per_row(reason, frame.index),
+                "owner": owner,
+            }
+        )
+        self._objects[obj].findings.append(found)
+
+    def out_of_scope(self, obj: str, rids: Sequence[int] | pd.Series, scope: str) -> None:
+        """Mark rows as left out of this batch by ``scope``."""
+        self._set_fate(obj, rids, "out_of_scope", reason=f"not in scope {scope}", stage="scope")
+
+    def loaded(self, obj: str, rids: Sequence[int] | pd.Series, target_keys: pd.Series) -> None:
+        """Mark rows as loaded under their target keys."""
+        self._set_fate(obj, rids, "loaded", target_key=target_keys, stage="load")
+
+    def set_members(self, obj: str, members: pd.DataFrame) -> None:
+        """Record merge clusters: columns ``_rid``, ``survivor_rid``, ``golden_key``.
+
+        Only non-survivor members are listed; their fate follows the survivor's.
+        """
+        self._objects[obj].members = members.reset_index(drop=True)
+
+    def members(self, obj: str) -> pd.DataFrame:
+        """Merged (non-survivor) rows with their survivor and golden key."""
+        found = self._objects[obj].members
+        return (
+            found
+            if found is not None
+            else pd.DataFrame({"_rid": [], "survivor_rid": [], "golden_key": []})
+        )
+
+    def settle_members(self, obj: str) -> None:
+        """Give each merged row its fate from its survivor's."""
+        members = self._objects[obj].members
+        if members is None or members.empty:
+            return
+        rows = self._objects[obj].rows
+        survivor_fate = rows.loc[members["survivor_rid"], "fate"].to_numpy()
+        survivor_rule = rows.loc[members["survivor_rid"], "rule"].to_numpy()
+        pending = rows.loc[members["_rid"], "fate"].isna().to_numpy()
+        for fate in ("loaded", "rejected", "out_of_scope"):
+            picked = members[(survivor_fate == fate) & pending]
+            if picked.empty:
+                continue
+            keys = picked["golden_key"].astype(str)
+            if fate == "loaded":
+                self._set_fate(
+                    obj,
+                    picked["_rid"],
+                    "merged",
+                    target_key=picked["golden_key"],
+                    reason="merged into " + keys,
+                    stage="merge",
+                )
+            else:
+                rule = survivor_rule[((survivor_fate == fate) & pending)]
+                self._set_fate(
+                    obj,
+                    picked["_rid"],
+                    fate,
+                    target_key=picked["golden_key"],
+                    rule=pd.Series(rule, index=picked.index),
+                    reason=f"merged into a record that is {fate.replace('_', ' ')}: " + keys,
+                    stage="merge",
+                )
+
+    def findings(self, obj: str | None = None) -> pd.DataFrame:
+        """Every finding (reject and warn), joined to the rows' identity."""
+        names = [obj] if obj else list(self._objects)
+        parts = []
+        for name in names:
+            entry = self._objects[name]
+            if not entry.findings:
+                continue
+            found = pd.concat(entry.findings, ignore_index=True)
+            ident = entry.rows[["_system", "_source", "_key", "_row"]]
+            found = found.join(ident, on="_rid")
+            parts.append(found[FINDING_COLUMNS])
+        if not parts:
+            return pd.DataFrame({c: [] for c in FINDING_COLUMNS})
+        return pd.concat(parts, ignore_index=True)
+
+    def funnel(self) -> pd.DataFrame:
+        """Counts per object and source system: extracted, each fate, and unaccounted."""
+        frames = []
+        for obj, entry in self._objects.items():
+            rows = entry.rows
+            table = pd.crosstab(rows["_system"], rows["fate"].fillna("unaccounted"))
+            table = table.reindex(columns=[*FATES, "unaccounted"], fill_value=0)
+            table.insert(0, "extracted", rows.groupby("_system").size())
+            table.insert(0, "object", obj)
+            frames.append(table.reset_index().rename(columns={"_system": "system"}))
+        funnel = pd.concat(frames, ignore_index=True)
+        funnel.columns.name = None
+        return funnel
+
+    def _set_fate(
+        self,
+        obj: str,
+        rids: Sequence[int] | pd.Series,
+        fate: str,
+        *,
+        target_key: object = None,
+        rule: object = None,
+        reason: object = None,
+        stage: str,
+    ) -> None:
+        """Set the fate of rows that have none yet; a first fate is never overwritten."""
+        rows = self._objects[obj].rows
+        index = pd.Index(list(rids) if not isinstance(rids, pd.Series) else rids.to_numpy())
+        if index.empty:
+            return
+        pending = rows.loc[index, "fate"].isna().to_numpy()
+        chosen = index[pending]
+        updates: dict[str, Any] = {
+            "fate": fate,
+            "target_key": target_key,
+            "rule": rule,
+            "reason": reason,
+            "stage": stage,
+        }
+        for column, value in updates.items():
+            if isinstance(value, pd.Series):
+                value = value.to_numpy()
+            if isinstance(value, np.ndarray):
+                value = value[pending]
+            rows.loc[chosen, column] = value
+
+
+def _per_row(value: object, index: pd.Index) -> object:
+    """A Series aligned to ``index`` as a plain array; a scalar as it is."""
+    if isinstance(value, pd.Series):
+        return value.reindex(index).to_numpy()
+    return value

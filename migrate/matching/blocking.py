@@ -1,0 +1,162 @@
+"""Blocking: which record pairs are worth scoring at all.
+
+Each blocking pass builds a key per row from its key parts (a field trimmed of
+surrounding blanks, its first or last ``length`` characters -- the whole value
+without ``length`` --, its digits only, or its whitespace tokens sorted). A row
+with any key part missing (NA or empty after the transform) takes no part in
+that pass. Rows sharing a key form a block and every pair inside a
+block is a candidate; with ``window`` the rows are instead sorted by key (then by
+position) and each row is paired with the next ``window - 1`` rows (sorted
+neighbourhood), which also pairs keys that differ by a typo but sort together.
+
+A block larger than the pass's ``max_block`` is skipped in both modes (its rows
+take no part in that pass) and reported by key value and size: such a block is
+nearly always a placeholder value ("N/A", "000000") and would cost a quadratic
+number of pairs. Pairs are never built over all rows.
+
+Rows are addressed by position (0..n-1); callers order the frame by ``_rid`` so
+that ``left < right`` also means ``rid_a < rid_b``. The union over the passes is
+deduplicated and remembers, as a bit mask, which passes proposed each pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from migrate.spec.match import BlockingKeyPart, BlockingPass
+
+KEY_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class SkippedBlock:
+    """A block over ``max_block`` rows that a pass left out."""
+
+    pass_name: str
+    key: str
+    size: int
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data for metrics."""
+        return {"pass": self.pass_name, "key": self.key, "size": self.size}
+
+
+@dataclass
+class Candidates:
+    """Deduplicated candidate pairs (positions, ``left < right``) and how they were found."""
+
+    left: np.ndarray
+    right: np.ndarray
+    mask: np.ndarray
+    pass_names: list[str]
+    per_pass: dict[str, int] = field(default_factory=dict)
+    skipped: list[SkippedBlock] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+    def pass_labels(self) -> np.ndarray:
+        """Per pair, the names of the passes that proposed it joined with ``|``."""
+        labels = np.empty(len(self.mask), dtype=object)
+        for value in np.unique(self.mask):
+            names = [n for i, n in enumerate(self.pass_names) if int(value) >> i & 1]
+            labels[self.mask == value] = "|".join(names)
+        return labels
+
+
+def part_values(values: pd.Series, part: BlockingKeyPart) -> pd.Series:
+    """One key part per row: the field transformed; missing or empty results are NA."""
+    text = values.astype("str").str.strip()
+    if part.transform == "prefix" and part.length:
+        text = text.str.slice(0, part.length)
+    elif part.transform == "suffix" and part.length:
+        text = text.str.slice(-part.length)
+    elif part.transform == "digits":
+        text = text.str.replace(r"\D+", "", regex=True)
+    elif part.transform == "sorted_tokens":
+        text = text.map(lambda v: " ".join(sorted(v.split())), na_action="ignore").astype("str")
+    return text.where(text.str.len() > 0)
+
+
+def blocking_key(frame: pd.DataFrame, parts: list[BlockingKeyPart]) -> pd.Series:
+    """The pass key per row (parts joined); NA where any part is missing."""
+    values = [part_values(frame[p.field], p) for p in parts]
+    key = values[0]
+    for value in values[1:]:
+        key = key + KEY_SEPARATOR + value
+    return key
+
+
+def pass_pairs(
+    key: pd.Series, spec: BlockingPass
+) -> tuple[np.ndarray, np.ndarray, list[SkippedBlock]]:
+    """Candidate pairs (positions, left < right) of one pass, and the blocks it skipped."""
+    codes, uniques = pd.factorize(key, sort=True)
+    codes = np.asarray(codes)
+    sizes = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    oversized = np.flatnonzero(sizes > spec.max_block)
+    skipped = [
+        SkippedBlock(spec.name, str(uniques[int(i)]).replace(KEY_SEPARATOR, " | "), int(sizes[i]))
+        for i in oversized
+    ]
+    usable = codes >= 0
+    usable[usable] = sizes[codes[usable]] <= spec.max_block
+    positions = np.flatnonzero(usable)
+    codes = codes[positions]
+    order = np.lexsort((positions, codes))
+    positions, codes = positions[order], codes[order]
+    if spec.window is None:
+        left, right = _within_blocks(positions, codes)
+    else:
+        left, right = _sorted_neighbours(positions, spec.window)
+    return left, right, skipped
+
+
+def _within_blocks(positions: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs inside each block; ``positions`` sorted by (code, position)."""
+    n = len(positions)
+    if n < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ends = np.r_[starts[1:], n]
+    block_end = np.repeat(ends, ends - starts)
+    counts = block_end - np.arange(n) - 1
+    first = np.repeat(np.arange(n), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return positions[first], positions[first + 1 + offsets]
+
+
+def _sorted_neighbours(positions: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row with the next ``window - 1`` rows in key order, as (smaller, larger)."""
+    lefts, rights = [], []
+    for step in range(1, min(window, len(positions))):
+        a, b = positions[:-step], positions[step:]
+        lefts.append(np.minimum(a, b))
+        rights.append(np.maximum(a, b))
+    if not lefts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(lefts), np.concatenate(rights)
+
+
+def candidate_pairs(frame: pd.DataFrame, passes: list[BlockingPass]) -> Candidates:
+    """The union of all passes' pairs over ``frame`` (rows addressed by position)."""
+    n = len(frame)
+    lefts, rights, bits = [], [], []
+    per_pass: dict[str, int] = {}
+    skipped: list[SkippedBlock] = []
+    for index, spec in enumerate(passes):
+        left, right, dropped = pass_pairs(blocking_key(frame, spec.key), spec)
+        per_pass[spec.name] = per_pass.get(spec.name, 0) + len(left)
+        skipped.extend(dropped)
+        lefts.append(left.astype(np.int64))
+        rights.append(right.astype(np.int64))
+        bits.append(np.full(len(left), 1 << index, dtype=np.int64))
+    code = np.concatenate(lefts) * n + np.concatenate(rights)
+    unique, inverse = np.unique(code, return_inverse=True)
+    mask = np.zeros(len(unique), dtype=np.int64)
+    np.bitwise_or.at(mask, inverse, np.concatenate(bits))
+    names = [p.name for p in passes]
+    return Candidates(unique // max(n, 1), unique % max(n, 1), mask, names, per_pass, skipped)

@@ -1,0 +1,62 @@
+"""The clerical-review file: pairs scored between ``review`` and ``auto_merge``.
+
+One row per pair, strongest first (then by ``rid_a``, ``rid_b``): a pair id, both
+records' legacy system and key, and for every comparison the two values side by
+side with its similarity and contribution, then the score, the blocking passes
+that proposed the pair, whether the two records ended in the same cluster anyway
+(through other matches) and an empty ``decision`` column for the reviewer.
+Review pairs are never merged by this run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from migrate.spec.match import Comparison
+
+
+def review_frame(
+    frame: pd.DataFrame,
+    pairs: pd.DataFrame,
+    compare: list[Comparison],
+    labels: list[str],
+) -> pd.DataFrame:
+    """The review table for ``pairs`` (columns rid_a, rid_b, score, passes, sims, contribs).
+
+    ``frame`` is indexed by ``_rid``; ``pairs`` carries ``<label>_sim`` and
+    ``<label>_contrib`` per comparison and ``same_cluster``.
+    """
+    pairs = pairs.sort_values(["score", "rid_a", "rid_b"], ascending=[False, True, True])
+    a = frame.loc[pairs["rid_a"].to_numpy()]
+    b = frame.loc[pairs["rid_b"].to_numpy()]
+    rid_a = pairs["rid_a"].astype("int64").astype(str)
+    rid_b = pairs["rid_b"].astype("int64").astype(str)
+    columns: dict[str, object] = {
+        "pair_id": (rid_a + "-" + rid_b).to_numpy(),
+        "rid_a": pairs["rid_a"].to_numpy(),
+        "system_a": a["_system"].to_numpy(),
+        "key_a": a["_key"].to_numpy(),
+        "rid_b": pairs["rid_b"].to_numpy(),
+        "system_b": b["_system"].to_numpy(),
+        "key_b": b["_key"].to_numpy(),
+    }
+    for comparison, label in zip(compare, labels, strict=True):
+        columns[f"{label}_a"] = a[comparison.field].to_numpy()
+        columns[f"{label}_b"] = b[comparison.field].to_numpy()
+        columns[f"{label}_sim"] = np.round(pairs[f"{label}_sim"].to_numpy(dtype=float), 4)
+        columns[f"{label}_contrib"] = np.round(pairs[f"{label}_contrib"].to_numpy(dtype=float), 4)
+    columns["score"] = np.round(pairs["score"].to_numpy(dtype=float), 4)
+    columns["passes"] = pairs["passes"].to_numpy()
+    columns["same_cluster"] = pairs["same_cluster"].to_numpy()
+    columns["decision"] = ""
+    return pd.DataFrame(columns)
+
+
+def write_review(table: pd.DataFrame, path: Path) -> Path:
+    """Write the review table as UTF-8 CSV (header only when there is nothing to review)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, encoding="utf-8")
+    return path

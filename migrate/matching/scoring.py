@@ -1,0 +1,145 @@
+"""Comparing candidate pairs field by field, in bulk.
+
+Every comparison turns a pair of values into a similarity in [0, 1]:
+
+* ``exact``: 1 if the values are equal, else 0;
+* ``jaro_winkler`` / ``levenshtein``: rapidfuzz normalized similarity;
+* ``token_set`` / ``partial``: rapidfuzz ``token_set_ratio`` / ``partial_ratio`` / 100;
+* ``numeric``: ``1 - |a - b| / scale`` clipped to [0, 1]; without ``scale`` the
+  relative difference ``|a - b| / max(|a|, |b|)`` is used;
+* ``date``: the same over the distance in days (default scale: 365 days).
+
+A value that is NA, blank, or (numeric/date) does not parse is missing, and a
+comparison with a missing side gives NaN: it is left out of the pair's score.
+String similarities are computed with ``rapidfuzz.process.cpdist`` over the pair
+arrays (all cores, in chunks), never one Python call per pair.
+
+In ``weights`` mode the score is the weighted mean of the available
+similarities (weights renormalised over the comparisons present; 0 when none is
+present) and a comparison's contribution is its share of that mean
+(``weight * similarity / sum of available weights``), so contributions add up to
+the score. Fellegi-Sunter scoring lives in ``migrate.matching.fellegi_sunter``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from migrate.spec.match import Comparison
+
+CHUNK = 1_000_000
+DEFAULT_DATE_SCALE = 365.0
+_STRING_SCORERS: dict[str, tuple[Callable[..., Any], float]] = {
+    "jaro_winkler": (JaroWinkler.normalized_similarity, 1.0),
+    "levenshtein": (Levenshtein.normalized_similarity, 1.0),
+    "token_set": (fuzz.token_set_ratio, 100.0),
+    "partial": (fuzz.partial_ratio, 100.0),
+}
+ChunkProgress = Callable[[int, int], None]
+
+
+def comparison_labels(compare: list[Comparison]) -> list[str]:
+    """A column label per comparison: the field, qualified by method when a field repeats."""
+    fields = [c.field for c in compare]
+    labels = [c.field if fields.count(c.field) == 1 else f"{c.field}_{c.method}" for c in compare]
+    return [label if labels.count(label) == 1 else f"{label}_{i}" for i, label in enumerate(labels)]
+
+
+def prepare(values: pd.Series, comparison: Comparison) -> np.ndarray:
+    """Per row, the value in the form its method compares (None / NaN where missing)."""
+    text = values.astype("str").str.strip()
+    text = text.where(text.str.len() > 0)
+    if comparison.method == "numeric":
+        return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if comparison.method == "date":
+        stamps = pd.to_datetime(text, errors="coerce", format="mixed")
+        days = (stamps - pd.Timestamp("1970-01-01")).dt.total_seconds() / 86400.0
+        return days.to_numpy(dtype=float, na_value=np.nan)
+    return text.to_numpy(dtype=object)
+
+
+def missing(prepared: np.ndarray) -> np.ndarray:
+    """Which rows have no comparable value."""
+    if prepared.dtype == object:
+        return np.asarray(pd.isna(prepared), dtype=bool)
+    return np.isnan(prepared)
+
+
+def similarity(
+    prepared: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    comparison: Comparison,
+    cutoff: float | None = None,
+    on_chunk: ChunkProgress | None = None,
+) -> np.ndarray:
+    """Similarity in [0, 1] per pair (NaN where a side is missing).
+
+    ``cutoff`` is handed to rapidfuzz: string similarities below it come back as 0.
+    """
+    out = np.full(len(left), np.nan)
+    absent = missing(prepared)
+    present = np.flatnonzero(~(absent[left] | absent[right]))
+    for start in range(0, len(present), CHUNK):
+        chunk = present[start : start + CHUNK]
+        a, b = prepared[left[chunk]], prepared[right[chunk]]
+        out[chunk] = _compare(a, b, comparison, cutoff)
+        if on_chunk is not None:
+            on_chunk(start + len(chunk), len(present))
+    return out
+
+
+def _compare(a: np.ndarray, b: np.ndarray, comparison: Comparison, cutoff: float | None) -> Any:
+    method = comparison.method
+    if method == "exact":
+        return (a == b).astype(float)
+    if method in ("numeric", "date"):
+        distance = np.abs(a - b)
+        if comparison.scale is not None:
+            scale: Any = comparison.scale
+        elif method == "date":
+            scale = DEFAULT_DATE_SCALE
+        else:
+            scale = np.maximum(np.abs(a), np.abs(b))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(distance == 0, 0.0, distance / scale)
+        return np.clip(1.0 - ratio, 0.0, 1.0)
+    scorer, top = _STRING_SCORERS[method]
+    limit = None if cutoff is None else cutoff * top
+    scores = process.cpdist(a, b, scorer=scorer, score_cutoff=limit, workers=-1, dtype=np.float64)
+    return np.asarray(scores) / top
+
+
+def weighted_scores(sims: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Score per pair and contribution per comparison, renormalising over present values.
+
+    ``sims`` is pairs x comparisons with NaN where a comparison is missing.
+    """
+    present = ~np.isnan(sims)
+    total = np.where(present, weights, 0.0).sum(axis=1)
+    safe = np.where(total > 0, total, 1.0)
+    contribution = np.where(present, np.nan_to_num(sims) * weights, np.nan) / safe[:, None]
+    score = np.where(total > 0, np.nansum(contribution, axis=1), 0.0)
+    return np.clip(score, 0.0, 1.0), contribution
+
+
+def similarity_matrix(
+    frame: pd.DataFrame,
+    left: np.ndarray,
+    right: np.ndarray,
+    compare: list[Comparison],
+    cutoff: float | None = None,
+    on_chunk: ChunkProgress | None = None,
+) -> np.ndarray:
+    """Pairs x comparisons similarities over ``frame`` rows addressed by position."""
+    sims = np.full((len(left), len(compare)), np.nan)
+    for column, comparison in enumerate(compare):
+        prepared = prepare(frame[comparison.field], comparison)
+        sims[:, column] = similarity(prepared, left, right, comparison, cutoff, on_chunk)
+    return sims

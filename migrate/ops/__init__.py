@@ -1,0 +1,40 @@
+"""Named operations that rule files refer to (``op: phone_e164``).
+
+Importing this package registers every built-in op through :func:`register_op`,
+the same decorator a user extension uses, so ``OPS`` lists them all.
+"""
+
+from migrate.ops import (  # noqa: F401  (imported to register their ops)
+    checks,
+    chinese,
+    codes,
+    contact,
+    crossfield,
+    dates,
+    identifiers,
+    numbers,
+    text,
+)
+from migrate.ops.registry import (
+    OPS,
+    OpFunc,
+    OpInfo,
+    OpParams,
+    OpResult,
+    UnknownOpError,
+    get_op,
+    parse_params,
+    register_op,
+)
+
+__all__ = [
+    "OPS",
+    "OpFunc",
+    "OpInfo",
+    "OpParams",
+    "OpResult",
+    "UnknownOpError",
+    "get_op",
+    "parse_params",
+    "register_op",
+]

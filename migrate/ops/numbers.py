@@ -1,0 +1,136 @@
+"""Number parsing: amounts written with currency symbols, thousands separators, decimal commas.
+
+The result is the number as a plain decimal string (``-1250.5``), which the validator casts
+to the target type; leading zeros and trailing fractional zeros are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from migrate.ops._common import STR_DTYPE, by_unique, halfwidth, to_text
+from migrate.ops.registry import OpParams, OpResult, register_op
+
+_CURRENCY = re.compile(r"(?i)rmb|cny|usd|eur|hkd|gbp|jpy|[¥￥$€£元]")
+_SPACING = re.compile(r"[\s']+")
+_NUMBER = re.compile(
+    r"^(?P<open>\()?(?P<sign>[-+])?(?P<body>[0-9.,]*[0-9][0-9.,]*)"
+    r"(?P<exp>[eE][-+]?[0-9]+)?(?P<trail>-)?(?P<close>\))?$"
+)
+_UNCLEAR = "unclear number format (check thousands/decimal separators)"
+_INT_GROUPS = {
+    "": re.compile(r"[0-9]*"),
+    ".": re.compile(r"[0-9]{1,3}(?:\.[0-9]{2,3})*\.[0-9]{3}|[0-9]*"),
+    ",": re.compile(r"[0-9]{1,3}(?:,[0-9]{2,3})*,[0-9]{3}|[0-9]*"),
+}
+
+
+class DecimalParams(OpParams):
+    """decimal: the decimal separator, "." or ",", or "auto" to decide per value."""
+
+    decimal: Literal[".", ",", "auto"] = "auto"
+
+
+def _decimal_mark(body: pd.Series, mode: str) -> pd.Series:
+    """Which separator in each body is the decimal mark ("" for none)."""
+    dots = body.str.count(r"\.")
+    commas = body.str.count(",")
+    last = body.str.extract(r"([.,])[0-9]*$", expand=False)
+    tail = body.str.extract(r"[.,]([0-9]*)$", expand=False).str.len()
+    if mode == ".":
+        dot_mark = dots == 1
+        comma_mark = pd.Series(False, index=body.index)
+    elif mode == ",":
+        dot_mark = pd.Series(False, index=body.index)
+        comma_mark = commas == 1
+    else:
+        dot_mark = (last == ".") & (dots == 1)
+        comma_mark = (last == ",") & (commas == 1) & tail.isin([1, 2])
+    marks = np.select([dot_mark.to_numpy(bool), comma_mark.to_numpy(bool)], [".", ","], "")
+    return pd.Series(marks, index=body.index, dtype=STR_DTYPE)
+
+
+def _split(body: pd.Series, mark: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Split bodies into integer part and fraction at the decimal mark."""
+    whole, fraction = body.copy(), pd.Series("", index=body.index, dtype=STR_DTYPE)
+    for char in ".,":
+        rows = mark == char
+        if rows.any():
+            parts = body[rows].str.extract(rf"^(?P<i>[0-9.,]*){re.escape(char)}(?P<f>[0-9]*)$")
+            whole[rows], fraction[rows] = parts["i"], parts["f"]
+    return whole, fraction
+
+
+def _thousands(whole: pd.Series, mark: pd.Series) -> pd.Series:
+    """The thousands separator each integer part uses ("" for none, NaN if mixed)."""
+    has_dot = whole.str.contains(".", regex=False)
+    has_comma = whole.str.contains(",", regex=False)
+    sep = np.select(
+        [(has_dot & has_comma).to_numpy(bool), has_dot.to_numpy(bool), has_comma.to_numpy(bool)],
+        ["?", ".", ","],
+        "",
+    )
+    result = pd.Series(sep, index=whole.index, dtype=STR_DTYPE)
+    return result.where((result != "?") & ((result == "") | (result != mark)))
+
+
+def _canonical(whole: pd.Series, fraction: pd.Series, negative: pd.Series) -> pd.Series:
+    """Assemble a plain decimal string without redundant zeros."""
+    digits = whole.str.replace(r"[.,]", "", regex=True).str.lstrip("0")
+    digits = digits.where(digits != "", "0")
+    fraction = fraction.fillna("").str.rstrip("0")
+    number = digits + ("." + fraction).where(fraction != "", "")
+    return number.where(~negative | (number == "0"), "-" + number)
+
+
+def _with_exponent(number: str) -> str | None:
+    """Expand scientific notation (from float cells) into a plain decimal string."""
+    try:
+        text = format(Decimal(number), "f")
+    except InvalidOperation:
+        return None
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _parse_unique(text: pd.Series, mode: str) -> OpResult:
+    """Parse distinct texts into plain decimal strings."""
+    clean = halfwidth(text, punctuation=True).str.replace(_CURRENCY, "", regex=True)
+    clean = clean.str.replace(_SPACING, "", regex=True)
+    parts = clean.str.extract(_NUMBER)
+    balanced = parts["open"].isna() == parts["close"].isna()
+    matched = parts["body"].notna() & balanced & ~(parts["sign"].notna() & parts["trail"].notna())
+    body = parts["body"].where(matched, "0")
+    negative = (parts["sign"] == "-") | parts["trail"].notna() | parts["open"].notna()
+    mark = _decimal_mark(body, mode)
+    whole, fraction = _split(body, mark)
+    sep = _thousands(whole, mark)
+    grouped = pd.Series(False, index=text.index)
+    for char, pattern in _INT_GROUPS.items():
+        rows = sep == char
+        grouped[rows] = whole[rows].str.fullmatch(pattern).fillna(False).astype(bool)
+    ok = matched & grouped & fraction.str.fullmatch(r"[0-9]*").fillna(False).astype(bool)
+    number = _canonical(whole, fraction, negative.fillna(False).astype(bool))
+    exp = parts["exp"].notna() & ok & (mark != ",")
+    if exp.any():
+        expanded = (number[exp] + parts["exp"][exp]).map(_with_exponent)
+        number[exp] = expanded
+        ok &= number.notna()
+    blank = clean.fillna("") == ""
+    failed = (~ok & ~blank).astype(bool)
+    reason = pd.Series("not a number", index=text.index, dtype=STR_DTYPE)
+    reason = reason.mask(matched & ~ok, _UNCLEAR)
+    values = number.where(ok, text).where(~blank)
+    return OpResult(values=values, failed=failed, reason=reason.where(failed))
+
+
+@register_op("parse_decimal", params=DecimalParams, can_fail=True)
+def parse_decimal(values: pd.Series, params: DecimalParams, frame: pd.DataFrame) -> OpResult:
+    """Parse amounts like ¥1,250.50, 1.250,5 or (12)- into a plain decimal string."""
+    return by_unique(to_text(values), lambda text: _parse_unique(text, params.decimal))

@@ -1,0 +1,127 @@
+"""Run a project: objects in dependency order, stages in order, every row accounted for.
+
+Phase 1 extracts every source of every object, so a missing file, a bad encoding
+or a missing column ends the run before any output is written. Phase 2 maps,
+cleanses, links, matches, merges and validates each object; phase 3 cuts the
+scope, writes load files and loads the target; phase 4 settles merged rows,
+reconciles and writes the reports.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from migrate.errors import MigrateError, StageFailed
+from migrate.ledger import Ledger
+from migrate.report.model import RunReport
+from migrate.spec.loader import ObjectSpec, Project
+from migrate.stages import cleanse, extract, link, load, map, match, merge, scope, validate
+from migrate.stages.base import Progress, RunContext, Stage, StageResult, no_progress
+from migrate.stages.reconcile import capture_totals_base, reconcile, write_outputs
+
+PREPARE: list[tuple[str, Stage]] = [
+    ("map", map.run),
+    ("cleanse", cleanse.run),
+    ("link", link.run),
+    ("match", match.run),
+    ("merge", merge.run),
+    ("validate", validate.run),
+]
+DELIVER: list[tuple[str, Stage]] = [("scope", scope.run), ("load", load.run)]
+OUTPUT_FOLDERS = ("load", "rejects", "review", "report")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run: where outputs go, which scope, which target (None: files only)."""
+
+    out_dir: Path
+    scope: str | None = None
+    target_url: str | None = None
+    progress: Progress = no_progress
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """The finished run: its report and the funnel per object and system."""
+
+    report: RunReport
+    funnel: pd.DataFrame
+    closes: bool
+
+
+def run_project(project: Project, options: RunOptions) -> RunOutcome:
+    """Run every stage of every object and write all outputs under ``options.out_dir``."""
+    started = datetime.now(UTC)
+    ctx = RunContext(
+        project=project,
+        ledger=Ledger(),
+        out_dir=options.out_dir,
+        run_id=_run_id(project, started),
+        scope=options.scope,
+        progress=options.progress,
+    )
+    ctx.extras["target_url"] = options.target_url
+    raw = {
+        name: _stage("extract", extract.run, pd.DataFrame(), obj, ctx)
+        for name, obj in project.objects.items()
+    }
+    _clear_outputs(options.out_dir)
+    for name, obj in project.objects.items():
+        ctx.frames[name] = _prepare(raw.pop(name), obj, ctx)
+    if options.scope is not None:
+        ctx.extras["scope_plan"] = scope.plan(project, ctx.frames, options.scope)
+    for name, obj in project.objects.items():
+        frame = ctx.frames[name]
+        for stage_name, stage in DELIVER:
+            frame = _stage(stage_name, stage, frame, obj, ctx)
+        ctx.frames[name] = frame
+    for name in project.objects:
+        ctx.ledger.settle_members(name)
+    report = reconcile(ctx, started)
+    write_outputs(ctx, report)
+    funnel = ctx.ledger.funnel()
+    return RunOutcome(report=report, funnel=funnel, closes=report.status == "reconciled")
+
+
+def _prepare(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> pd.DataFrame:
+    for stage_name, stage in PREPARE:
+        frame = _stage(stage_name, stage, frame, obj, ctx)
+        if stage_name == "map":
+            capture_totals_base(frame, obj, ctx)
+    return frame
+
+
+def _stage(
+    name: str, stage: Stage, frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext
+) -> pd.DataFrame:
+    """Run one stage, record its result, and wrap unexpected failures with their place."""
+    ctx.progress(f"{name} {obj.name}", 0, 1)
+    try:
+        out, result = stage(frame, obj, ctx)
+    except MigrateError:
+        raise
+    except Exception as error:
+        raise StageFailed(name, obj.name, error) from error
+    ctx.results.append(result)
+    ctx.progress(f"{name} {obj.name}", 1, 1)
+    return out
+
+
+def _clear_outputs(out_dir: Path) -> None:
+    """Remove the previous run's outputs (the target database, if any, stays)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for folder in OUTPUT_FOLDERS:
+        shutil.rmtree(out_dir / folder, ignore_errors=True)
+
+
+def _run_id(project: Project, started: datetime) -> str:
+    return f"{project.name}-{started.strftime('%Y%m%dT%H%M%SZ')}"
+
+
+__all__ = ["RunOptions", "RunOutcome", "StageResult", "run_project"]

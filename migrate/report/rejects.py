@@ -1,0 +1,90 @@
+"""Rejects files: every finding of every object, for the data owners to fix at the source.
+
+``reject_tables`` prepares one table per object (columns in ``REJECT_COLUMNS``,
+personal values masked, rows in a fixed order); ``write_rejects`` writes them
+as ``rejects/<object>.csv``. A writer for another format (an Excel workbook
+with a sheet per object) takes the same tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from migrate.report.masking import mask_series
+
+REJECTS_DIR = "rejects"
+REJECT_COLUMNS = [
+    "system",
+    "source",
+    "legacy_key",
+    "source_row",
+    "severity",
+    "stage",
+    "rule",
+    "field",
+    "value",
+    "reason",
+    "owner",
+]
+_RENAMES = {"_system": "system", "_source": "source", "_key": "legacy_key", "_row": "source_row"}
+_ORDER = [
+    "system",
+    "source",
+    "source_row",
+    "legacy_key",
+    "_rid",
+    "severity",
+    "rule",
+    "field",
+    "stage",
+]
+
+
+def reject_tables(findings: pd.DataFrame, mask_fields: set[str]) -> dict[str, pd.DataFrame]:
+    """One table per object (in name order) of its findings, personal values masked.
+
+    ``findings`` is ``Ledger.findings()``; a ``_row`` column (the row in the
+    source file) is used when present. A field is masked when ``mask_fields``
+    names it, alone or as ``<object>.<field>``.
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    for obj, part in findings.groupby("object", sort=True):
+        table = part.rename(columns=_RENAMES)
+        if "source_row" not in table.columns:
+            table["source_row"] = pd.NA
+        table["value"] = _masked(table, str(obj), mask_fields)
+        table = table.sort_values(_ORDER, kind="stable", na_position="last")
+        tables[str(obj)] = table[REJECT_COLUMNS].reset_index(drop=True)
+    return tables
+
+
+def write_rejects(findings: pd.DataFrame, out_dir: Path, mask_fields: set[str]) -> list[Path]:
+    """Write ``rejects/<object>.csv`` under ``out_dir`` per object with findings; their paths."""
+    folder = out_dir / REJECTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for obj, table in reject_tables(findings, mask_fields).items():
+        path = folder / f"{obj}.csv"
+        table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        written.append(path)
+    return written
+
+
+def _masked(table: pd.DataFrame, obj: str, mask_fields: set[str]) -> pd.Series:
+    """Values masked where their field (or a part of a compound ``a+b`` field) is personal."""
+    personal = table["field"].map(lambda name: _is_personal(name, obj, mask_fields))
+    chosen = personal.to_numpy(dtype=bool)
+    values = table["value"].astype("object")
+    if not chosen.any():
+        return values
+    masked = values.copy()
+    masked[chosen] = mask_series(values[chosen])
+    return masked
+
+
+def _is_personal(field: object, obj: str, mask_fields: set[str]) -> bool:
+    if not isinstance(field, str):
+        return False
+    return any(part in mask_fields or f"{obj}.{part}" in mask_fields for part in field.split("+"))

@@ -1,0 +1,1 @@
+"""Project specification: YAML files -> typed, validated models."""

@@ -1,0 +1,1 @@
+"""Pipeline stages: each ``run(frame, obj, ctx) -> (frame, StageResult)``."""

@@ -1,0 +1,205 @@
+"""Reconcile: close the funnel, check control totals, and write the run's evidence.
+
+The funnel ``extracted = loaded + merged + rejected + out_of_scope`` must close per
+object and source system; control totals (e.g. order amounts per currency) are
+summed over the rows as mapped and split by each row's fate, so every difference
+between legacy and load is explained by rejected, merged or out-of-scope rows.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from migrate.ops.registry import OPS, parse_params
+from migrate.report.model import (
+    ControlTotal,
+    FileEntry,
+    FunnelRow,
+    ObjectReport,
+    RuleCount,
+    RunReport,
+    UnmappedValue,
+)
+from migrate.report.rejects import write_rejects
+from migrate.report.render import write_html, write_json
+from migrate.spec.loader import ObjectSpec
+from migrate.stages.base import RunContext
+from migrate.stages.map import Unmapped
+
+FATE_SUMS = ("loaded", "merged", "rejected", "out_of_scope")
+
+
+def capture_totals_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> None:
+    """Keep each row's control-total values as mapped, before any rule changes them."""
+    if not obj.model.control_totals:
+        return
+    parser = OPS["parse_decimal"]
+    params = parse_params(parser, {"decimal": "auto"})
+    columns = {}
+    for total in obj.model.control_totals:
+        parsed = parser.func(frame[total.field], params, frame).values
+        columns[total.field] = pd.to_numeric(parsed, errors="coerce")
+        for name in total.by:
+            columns[name] = frame[name]
+    base = pd.DataFrame(columns, index=frame.index)
+    base["_rid"] = frame["_rid"]
+    ctx.extras[f"totals_base:{obj.name}"] = base.loc[:, ~base.columns.duplicated()]
+
+
+def reconcile(ctx: RunContext, started: datetime) -> RunReport:
+    """Build the run report from the ledger and the run context."""
+    funnel = ctx.ledger.funnel()
+    objects = tuple(_object_report(obj, funnel, ctx) for obj in ctx.project.objects.values())
+    closes = _closes(funnel)
+    messages = [] if closes else ["the funnel does not close: some rows have no fate"]
+    files = tuple(
+        FileEntry(path=f.path, rows=f.rows, sha256=f.sha256)
+        for f in ctx.extras.get("load_files", [])
+    )
+    return RunReport(
+        project=ctx.project.name,
+        run_id=ctx.run_id,
+        scope=ctx.scope,
+        started=started.isoformat(timespec="seconds"),
+        finished=datetime.now(UTC).isoformat(timespec="seconds"),
+        status="reconciled" if closes else "not reconciled",
+        objects=objects,
+        files=files,
+        messages=tuple(messages),
+    )
+
+
+def _closes(funnel: pd.DataFrame) -> bool:
+    fates = funnel[list(FATE_SUMS)].sum(axis=1)
+    return bool((funnel["unaccounted"] == 0).all() and (fates == funnel["extracted"]).all())
+
+
+def _object_report(obj: ObjectSpec, funnel: pd.DataFrame, ctx: RunContext) -> ObjectReport:
+    rows = funnel[funnel["object"] == obj.name]
+    return ObjectReport(
+        name=obj.name,
+        funnel=tuple(
+            _funnel_row({str(k): v for k, v in r.items()}) for r in rows.to_dict("records")
+        ),
+        rejects_by_rule=_rule_counts(obj, ctx),
+        unmapped=tuple(_unmapped(ctx.extras.get(f"unmapped:{obj.name}", []))),
+        control_totals=_control_totals(obj, ctx),
+        stages=tuple(r.to_dict() for r in ctx.results if r.object == obj.name),
+        match=_match_figures(obj, ctx),
+    )
+
+
+def _funnel_row(row: dict[str, Any]) -> FunnelRow:
+    counts = {name: int(row[name]) for name in ("extracted", *FATE_SUMS, "unaccounted")}
+    return FunnelRow(system=str(row["system"]), **counts)
+
+
+def _rule_counts(obj: ObjectSpec, ctx: RunContext) -> tuple[RuleCount, ...]:
+    findings = ctx.ledger.findings(obj.name)
+    if findings.empty:
+        return ()
+    grouped = findings.groupby(["rule", "severity"], dropna=False, sort=True)
+    counts = []
+    for (rule, severity), group in grouped:
+        first = group.iloc[0]
+        counts.append(
+            RuleCount(
+                rule=str(rule),
+                severity=str(severity),
+                owner=None if pd.isna(first["owner"]) else str(first["owner"]),
+                field=None if pd.isna(first["field"]) else str(first["field"]),
+                count=len(group),
+                example_reason=str(first["reason"]),
+            )
+        )
+    return tuple(counts)
+
+
+def _unmapped(found: list[Unmapped]) -> list[UnmappedValue]:
+    return [
+        UnmappedValue(value_map=u.value_map, field=u.field, value=u.value, count=u.count)
+        for u in found
+    ]
+
+
+def _control_totals(obj: ObjectSpec, ctx: RunContext) -> tuple[ControlTotal, ...]:
+    base = ctx.extras.get(f"totals_base:{obj.name}")
+    if base is None:
+        return ()
+    fates = ctx.ledger.rows(obj.name).set_index("_rid")["fate"]
+    base = base.assign(_fate=base["_rid"].map(fates))
+    totals = []
+    for spec in obj.model.control_totals:
+        groups = base.groupby(spec.by, dropna=False, sort=True) if spec.by else [((), base)]
+        for key, part in groups:
+            key = key if isinstance(key, tuple) else (key,)
+            sums = {
+                fate: float(part.loc[part["_fate"] == fate, spec.field].sum()) for fate in FATE_SUMS
+            }
+            extracted = float(part[spec.field].sum())
+            totals.append(
+                ControlTotal(
+                    field=spec.field,
+                    group={b: str(v) for b, v in zip(spec.by, key, strict=True)},
+                    extracted=round(extracted, 2),
+                    **{k: round(v, 2) for k, v in sums.items()},
+                    difference=round(extracted - sum(sums.values()), 2),
+                )
+            )
+    return tuple(totals)
+
+
+def _match_figures(obj: ObjectSpec, ctx: RunContext) -> dict[str, object]:
+    figures: dict[str, object] = {}
+    for result in ctx.results:
+        if result.object == obj.name and result.stage in ("match", "merge"):
+            figures[result.stage] = result.metrics
+    return figures
+
+
+def write_outputs(ctx: RunContext, report: RunReport) -> None:
+    """Write the ledger, rejects, manifest and the report (JSON and HTML)."""
+    out = ctx.out_dir
+    report_dir = out / "report"
+    report_dir.mkdir(parents=True, exist_ok=True)
+    ledger = pd.concat(
+        [ctx.ledger.rows(name).assign(object=name) for name in ctx.ledger.objects()],
+        ignore_index=True,
+    )
+    ledger.to_csv(report_dir / "ledger.csv", index=False, lineterminator="\n")
+    write_rejects(ctx.ledger.findings(), out, _personal_fields(ctx))
+    write_json(report, report_dir / "report.json")
+    write_html(report, report_dir / "report.html")
+    _write_manifest(ctx, report, out / "load" / "manifest.json")
+
+
+def _personal_fields(ctx: RunContext) -> set[str]:
+    return {
+        name
+        for obj in ctx.project.objects.values()
+        for name, spec in obj.mapping.fields.items()
+        if spec.personal
+    }
+
+
+def _write_manifest(ctx: RunContext, report: RunReport, path: Path) -> None:
+    manifest = {
+        "run_id": ctx.run_id,
+        "project": ctx.project.name,
+        "scope": ctx.scope,
+        "files": [f.to_dict() if hasattr(f, "to_dict") else f.__dict__ for f in report.files],
+        "spec_files": dict(sorted(ctx.project.file_hashes.items())),
+        "control_totals": {
+            o.name: [t.to_dict() if hasattr(t, "to_dict") else t.__dict__ for t in o.control_totals]
+            for o in report.objects
+        },
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )

@@ -1,0 +1,1 @@
+"""Synthetic legacy landscape used for demos, tests and benchmarks."""

@@ -1,0 +1,67 @@
+"""The ledger: one fate per legacy row, findings kept apart, merged rows follow survivors."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from migrate.ledger import Ledger
+
+
+def _rows(n: int, system: str = "ERP") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "_rid": range(n),
+            "_system": system,
+            "_source": "s",
+            "_key": [f"K{i}" for i in range(n)],
+            "_row": range(2, n + 2),
+        }
+    )
+
+
+def test_first_fate_wins_and_all_findings_are_kept() -> None:
+    ledger = Ledger()
+    rows = _rows(3)
+    ledger.register("c", rows)
+    ledger.reject("c", rows.iloc[[0]], stage="cleanse", rule="R1", reason="bad one", field="a")
+    ledger.reject("c", rows.iloc[[0]], stage="validate", rule="R2", reason="bad two", field="b")
+    ledger.warn("c", rows.iloc[[1]], stage="cleanse", rule="W1", reason="odd")
+    ledger.loaded("c", [1, 2], pd.Series(["K1", "K2"]))
+    fates = ledger.rows("c").set_index("_key")
+    assert fates.loc["K0", "fate"] == "rejected" and fates.loc["K0", "rule"] == "R1"
+    assert fates.loc["K1", "fate"] == "loaded"
+    findings = ledger.findings("c")
+    assert sorted(findings["rule"]) == ["R1", "R2", "W1"]
+    assert set(findings.loc[findings["rule"] == "W1", "severity"]) == {"warn"}
+    assert findings.loc[findings["rule"] == "R2", "_key"].tolist() == ["K0"]
+
+
+def test_members_follow_their_survivor() -> None:
+    ledger = Ledger()
+    ledger.register("c", _rows(6))
+    ledger.set_members(
+        "c",
+        pd.DataFrame(
+            {"_rid": [1, 3, 5], "survivor_rid": [0, 2, 4], "golden_key": ["K0", "K2", "K4"]}
+        ),
+    )
+    ledger.loaded("c", [0], pd.Series(["K0"]))
+    ledger.reject("c", _rows(6).iloc[[2]], stage="validate", rule="R9", reason="no")
+    ledger.out_of_scope("c", [4], "pilot")
+    ledger.settle_members("c")
+    fates = ledger.rows("c").set_index("_key")
+    assert fates.loc["K1", "fate"] == "merged" and fates.loc["K1", "target_key"] == "K0"
+    assert fates.loc["K3", "fate"] == "rejected" and fates.loc["K3", "rule"] == "R9"
+    assert fates.loc["K5", "fate"] == "out_of_scope"
+
+
+def test_funnel_counts_per_system_and_unaccounted() -> None:
+    ledger = Ledger()
+    frame = pd.concat([_rows(2, "ERP"), _rows(3, "CRM").assign(_rid=[2, 3, 4])], ignore_index=True)
+    ledger.register("c", frame)
+    ledger.loaded("c", [0, 2], pd.Series(["a", "b"]))
+    ledger.out_of_scope("c", [3], "pilot")
+    funnel = ledger.funnel().set_index("system")
+    assert funnel.loc["ERP", "extracted"] == 2 and funnel.loc["ERP", "unaccounted"] == 1
+    assert funnel.loc["CRM", "loaded"] == 1 and funnel.loc["CRM", "out_of_scope"] == 1
+    assert funnel["extracted"].sum() == 5
