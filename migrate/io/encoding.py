@@ -5,7 +5,10 @@ that fails, charset-normalizer looks at a sample of whole lines starting at
 the first byte that is not UTF-8; a Chinese guess (GBK,
 GB2312) is widened to GB18030, which decodes every byte sequence they do, and
 GB18030 wins whenever it is as plausible as the best guess (short Chinese
-samples often fit Big5, CP949 or EUC-JP just as well).
+samples often fit Big5, CP949 or EUC-JP just as well). Below
+``SHORT_SAMPLE_BYTES`` non-ASCII bytes no detector can tell East Asian
+double-byte codecs apart, so a sample that decodes as GB18030 is read as
+GB18030; a Korean or Japanese source that short declares its ``encoding``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,19 @@ LINE_BACK_BYTES = 4 * 1024
 WINDOW_BYTES = 256 * 1024
 
 _GB_FAMILY = {"gb18030", "gbk", "gb2312"}
+_EAST_ASIAN = {
+    "big5",
+    "big5hkscs",
+    "cp949",
+    "euc_kr",
+    "johab",
+    "shift_jis",
+    "cp932",
+    "euc_jp",
+    "iso2022_jp",
+    "cp950",
+}
+SHORT_SAMPLE_BYTES = 256
 _TIE_TOLERANCE = 0.01
 
 # Guesses widened to a superset codec.
@@ -109,7 +125,8 @@ def detect_encoding(path: Path, source: str) -> str:
     utf8_failure = first_failure(path, "utf-8")
     if utf8_failure is None:
         return "utf-8-sig"
-    results = charset_normalizer.from_bytes(_sample(path, utf8_failure.offset))
+    sample = _sample(path, utf8_failure.offset)
+    results = charset_normalizer.from_bytes(sample)
     best = results.best()
     if best is None:
         raise SourceError(
@@ -121,8 +138,23 @@ def detect_encoding(path: Path, source: str) -> str:
         )
     if any(_ties_with(match, best) for match in results if _is_simplified_chinese(match)):
         return "gb18030"
+    if _too_short_to_tell(sample, best):
+        return "gb18030"
     name = codecs.lookup(best.encoding).name
     return _WIDER.get(name, name)
+
+
+def _too_short_to_tell(sample: bytes, best: CharsetMatch) -> bool:
+    """An East Asian guess on too few bytes to trust, where GB18030 decodes the sample too."""
+    if codecs.lookup(best.encoding).name not in _EAST_ASIAN:
+        return False
+    if sum(byte >= 0x80 for byte in sample) >= SHORT_SAMPLE_BYTES:
+        return False
+    try:
+        sample.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _is_simplified_chinese(match: CharsetMatch) -> bool:

@@ -137,21 +137,28 @@ def _control_totals(obj: ObjectSpec, ctx: RunContext) -> tuple[ControlTotal, ...
     for spec in obj.model.control_totals:
         groups = base.groupby(spec.by, dropna=False, sort=True) if spec.by else [((), base)]
         for key, part in groups:
-            key = key if isinstance(key, tuple) else (key,)
-            sums = {
-                fate: float(part.loc[part["_fate"] == fate, spec.field].sum()) for fate in FATE_SUMS
-            }
-            extracted = float(part[spec.field].sum())
-            totals.append(
-                ControlTotal(
-                    field=spec.field,
-                    group={b: str(v) for b, v in zip(spec.by, key, strict=True)},
-                    extracted=round(extracted, 2),
-                    **{k: round(v, 2) for k, v in sums.items()},
-                    difference=round(extracted - sum(sums.values()), 2),
-                )
-            )
+            labels = key if isinstance(key, tuple) else (key,)
+            group = {b: _label(v) for b, v in zip(spec.by, labels, strict=True)}
+            totals.append(_control_total(spec.field, group, part))
     return tuple(totals)
+
+
+def _label(value: object) -> str:
+    """A group value as text; rows whose value is missing (e.g. unmapped) group as (none)."""
+    return "(none)" if pd.isna(value) else str(value)  # type: ignore[call-overload]
+
+
+def _control_total(field: str, group: dict[str, str], part: pd.DataFrame) -> ControlTotal:
+    """Sum ``field`` over all rows of a group and per fate; the difference must be zero."""
+    sums = {
+        fate: round(float(part.loc[part["_fate"] == fate, field].sum()), 2) for fate in FATE_SUMS
+    }
+    extracted = round(float(part[field].sum()), 2)
+    # + 0.0 turns a rounded -0.0 into 0.0 for the report.
+    difference = round(extracted - sum(sums.values()), 2) + 0.0
+    return ControlTotal(
+        field=field, group=group, extracted=extracted, difference=difference, **sums
+    )
 
 
 def _match_figures(obj: ObjectSpec, ctx: RunContext) -> dict[str, object]:

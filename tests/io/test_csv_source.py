@@ -65,6 +65,18 @@ def test_detection_prefers_gb18030_over_gbk(tmp_path: Path) -> None:
     assert detect_encoding(path, "gbk.csv") == "gb18030"
 
 
+@pytest.mark.parametrize("text", ["螺栓", "螺母,垫圈", "北京恒通精密机械有限公司"])
+def test_a_very_short_gb18030_file_is_not_taken_for_korean(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path / "short.csv", f"ID,NAME\r\n1,{text}\r\n", "gb18030")
+    assert detect_encoding(path, "short.csv") == "gb18030"
+
+
+def test_a_long_korean_file_is_still_detected_as_korean(tmp_path: Path) -> None:
+    line = "1,서울특별시 중구 세종대로 주식회사 한국전자 고객 명단입니다\r\n"
+    path = write(tmp_path / "ko.csv", "ID,NAME\r\n" + line * 40, "euc_kr")
+    assert detect_encoding(path, "ko.csv") in ("euc_kr", "cp949")
+
+
 def test_detection_looks_past_an_ascii_head(tmp_path: Path) -> None:
     ascii_rows = "".join(f"{i:06d},plain ascii row\n" for i in range(WINDOW_BYTES // 10))
     chinese_rows = "".join(f"{i:06d},杭州市西湖区文三路有限公司\n" for i in range(40))
