@@ -1,4 +1,15 @@
-"""Chinese-text ops: Traditional to Simplified, company-name match keys and pinyin keys."""
+"""Chinese-text ops: Traditional to Simplified, company-name match keys and pinyin keys.
+
+``company_name_key`` writes a *match key* into another field; the legal name stays as it is.
+The key is: full-width folded, Simplified, lower-case, bracketed parts dropped (``(北京)``,
+``（上海）``, ``[HK]``), trailing legal forms dropped (股份有限公司, 有限责任公司, 有限公司,
+集团, 公司, Co., Ltd., Limited, Corp., Inc., GmbH, LLC, PLC, Group ...; never the 公司 of
+分公司), then only letters and digits kept. Chinese stays as Simplified characters (it is
+not romanised), so ``北京恆通精密機械有限責任公司`` -> ``北京恒通精密机械`` and
+``Beijing Hengtong Precision Machinery Co., Ltd.`` -> ``beijinghengtongprecisionmachinery``.
+With ``strip_region_prefix`` a leading province or major-city name goes too. A name that is
+nothing but a legal form keeps all its letters (``有限公司`` -> ``有限公司``).
+"""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from migrate.ops.registry import OpParams, OpResult, register_op
 _CURRENCY = re.compile(r"(?i)rmb|cny|usd|eur|hkd|gbp|jpy|[¥￥$€£元]")
 _SPACING = re.compile(r"[\s']+")
 _NUMBER = re.compile(
-    r"^(?P<open>\()?(?P<sign>[-+])?(?P<body>[0-9.,]*[0-9][0-9.,]*)"
+    r"^(?P<open>\()?(?P<sign>[-+])?(?P<body>[0-9.,]+)"
     r"(?P<exp>[eE][-+]?[0-9]+)?(?P<trail>-)?(?P<close>\))?$"
 )
 _UNCLEAR = "unclear number format (check thousands/decimal separators)"
@@ -105,7 +105,8 @@ def _parse_unique(text: pd.Series, mode: str) -> OpResult:
     clean = clean.str.replace(_SPACING, "", regex=True)
     parts = clean.str.extract(_NUMBER)
     balanced = parts["open"].isna() == parts["close"].isna()
-    matched = parts["body"].notna() & balanced & ~(parts["sign"].notna() & parts["trail"].notna())
+    has_digit = parts["body"].str.contains("[0-9]", regex=True, na=False).astype(bool)
+    matched = has_digit & balanced & ~(parts["sign"].notna() & parts["trail"].notna())
     body = parts["body"].where(matched, "0")
     negative = (parts["sign"] == "-") | parts["trail"].notna() | parts["open"].notna()
     mark = _decimal_mark(body, mode)

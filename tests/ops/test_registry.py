@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -211,3 +212,25 @@ def test_every_op_handles_a_duplicate_index(name: str) -> None:
     result = op.func(column, params, column.to_frame("value"))
     assert list(result.values.index) == [7] * len(values)
     assert result.values.reset_index(drop=True).equals(expected.values)
+
+
+ADVERSARIAL = [
+    "1" * 100_000 + "x",
+    "1," * 50_000 + "x",
+    "a@" * 50_000 + ".",
+    "(" * 50_000 + ")" * 50_000,
+    "2023-" * 20_000,
+    "有限公司" * 25_000 + "x",
+    "x" + " co" * 30_000,
+]
+
+
+@pytest.mark.parametrize("name", sorted(BUILT_INS))
+def test_every_op_is_linear_on_adversarial_text(name: str) -> None:
+    op = get_op(name)
+    params = parse_params(op, MIN_ARGS.get(name, {}))
+    column = pd.Series(ADVERSARIAL, dtype=object)
+    started = time.perf_counter()
+    result = op.func(column, params, column.to_frame("value"))
+    assert time.perf_counter() - started < 10  # a quadratic regex would take minutes
+    assert len(result.values) == len(ADVERSARIAL)
