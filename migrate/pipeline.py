@@ -3,26 +3,33 @@
 Phase 1 extracts every source of every object, so a missing file, a bad encoding
 or a missing column ends the run before any output is written. Phase 2 maps,
 cleanses, links, matches, merges and validates each object; phase 3 cuts the
-scope, writes load files and loads the target; phase 4 settles merged rows,
-reconciles and writes the reports.
+scope and writes load files (leaving out rows earlier batches loaded); phase 4
+settles merged rows, reconciles and writes the reports; then the target is loaded
+from the written package as one batch (migrate.batches). Reject-rate thresholds
+are checked between phases 2 and 3: a run over a limit writes its load files and
+reports but loads no target, and its report says which limit was exceeded.
 """
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from migrate.batches.run import deliver
 from migrate.errors import MigrateError, StageFailed
+from migrate.history.record import record_run
 from migrate.ledger import Ledger
 from migrate.report.model import RunReport
 from migrate.spec.loader import ObjectSpec, Project
 from migrate.stages import cleanse, extract, link, load, map, match, merge, scope, validate
 from migrate.stages.base import Progress, RunContext, Stage, StageResult, no_progress
 from migrate.stages.reconcile import capture_totals_base, reconcile, write_outputs
+from migrate.stages.thresholds import Breach, check_thresholds
+from migrate.state.hooks import load_state, save_state
 
 PREPARE: list[tuple[str, Stage]] = [
     ("map", map.run),
@@ -34,6 +41,7 @@ PREPARE: list[tuple[str, Stage]] = [
 ]
 DELIVER: list[tuple[str, Stage]] = [("scope", scope.run), ("load", load.run)]
 OUTPUT_FOLDERS = ("load", "rejects", "review", "report")
+THRESHOLD_EXCEEDED = "threshold exceeded"
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,9 @@ class RunOptions:
     scope: str | None = None
     target_url: str | None = None
     progress: Progress = no_progress
+    history: bool = True  # record the run in <project>/history/ (diff runs do not)
+    batch: str | None = None  # the batch plan's name for this load, recorded with the batch
+    simulate: bool = False  # load the target inside a transaction that is rolled back
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,7 @@ class RunOutcome:
     report: RunReport
     funnel: pd.DataFrame
     closes: bool
+    breaches: tuple[Breach, ...] = ()
 
 
 def run_project(project: Project, options: RunOptions) -> RunOutcome:
@@ -67,6 +79,8 @@ def run_project(project: Project, options: RunOptions) -> RunOutcome:
         progress=options.progress,
     )
     ctx.extras["target_url"] = options.target_url
+    ctx.extras.update(batch_label=options.batch, simulate=options.simulate)
+    load_state(ctx)  # reviewers' decisions and the golden-key registry
     raw = {
         name: _stage("extract", extract.run, pd.DataFrame(), obj, ctx)
         for name, obj in project.objects.items()
@@ -74,6 +88,9 @@ def run_project(project: Project, options: RunOptions) -> RunOutcome:
     _clear_outputs(options.out_dir)
     for name, obj in project.objects.items():
         ctx.frames[name] = _prepare(raw.pop(name), obj, ctx)
+    breaches = tuple(check_thresholds(project, ctx.ledger))
+    if breaches:
+        ctx.extras["target_url"] = None  # stop before the target load; files and reports only
     if options.scope is not None:
         ctx.extras["scope_plan"] = scope.plan(project, ctx.frames, options.scope)
     for name, obj in project.objects.items():
@@ -84,9 +101,25 @@ def run_project(project: Project, options: RunOptions) -> RunOutcome:
     for name in project.objects:
         ctx.ledger.settle_members(name)
     report = reconcile(ctx, started)
+    closes = report.status == "reconciled"
+    report = _with_breaches(report, breaches)
     write_outputs(ctx, report)
+    report = deliver(ctx, report)  # the target load, as one batch, from the written package
+    if options.history:
+        record_run(ctx, report)
+    if closes and not breaches:
+        save_state(ctx)  # only a run whose load stands records its golden keys
     funnel = ctx.ledger.funnel()
-    return RunOutcome(report=report, funnel=funnel, closes=report.status == "reconciled")
+    return RunOutcome(report=report, funnel=funnel, closes=closes, breaches=breaches)
+
+
+def _with_breaches(report: RunReport, breaches: tuple[Breach, ...]) -> RunReport:
+    """The report saying which reject-rate limits were exceeded and that no target was loaded."""
+    if not breaches:
+        return report
+    messages = [b.message for b in breaches] + ["the target was not loaded"]
+    status = THRESHOLD_EXCEEDED if report.status == "reconciled" else report.status
+    return replace(report, status=status, messages=(*report.messages, *messages))
 
 
 def _prepare(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> pd.DataFrame:

@@ -43,6 +43,17 @@ TARGET_ENV = "MIGRATE_TARGET_URL"
     help=f"Target database URL (or set {TARGET_ENV}) [default: the project's].",
 )
 @click.option("--no-target", is_flag=True, help="Write load files only; load no database.")
+@click.option(
+    "--batch",
+    "batch",
+    default=None,
+    help="Run this batch of the project's batch plan (its scope and objects).",
+)
+@click.option(
+    "--simulate",
+    is_flag=True,
+    help="Load the target inside a transaction that is rolled back; list refused rows.",
+)
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @reports_errors
 def run_command(
@@ -53,20 +64,30 @@ def run_command(
     target_url: str | None,
     no_target: bool,
     quiet: bool,
+    batch: str | None = None,
+    simulate: bool = False,
 ) -> None:
     """Extract, map, cleanse, match, merge, validate, scope, load and reconcile."""
     project = load_project(project_dir)
     out = (out_dir or project.root / "out").resolve()
     chosen_scope = None if full else (scope or project.model.default_scope)
+    if batch is not None:
+        if scope is not None or full:
+            raise click.BadParameter("--batch brings its own scope: leave out --scope and --all")
+        if batch not in project.model.batches:
+            valid = ", ".join(project.model.batches) or "none declared"
+            raise click.BadParameter(f"unknown batch {batch!r} (valid: {valid})")
+        chosen_scope = project.model.batches[batch].scope
     if chosen_scope is not None and chosen_scope not in project.model.scopes:
         raise click.BadParameter(
             f"unknown scope {chosen_scope!r} (valid: {', '.join(project.model.scopes)})"
         )
     url = None if no_target else _target_url(target_url, project.model.target.url, out)
     with progress_display(not quiet and Console(stderr=True).is_terminal) as progress:
-        outcome = run_project(project, RunOptions(out, chosen_scope, url, progress))
+        options = RunOptions(out, chosen_scope, url, progress, batch=batch, simulate=simulate)
+        outcome = run_project(project, options)
     _print_summary(outcome, out)
-    if not outcome.closes:
+    if not outcome.closes or outcome.breaches:
         raise ReconciliationFailed("; ".join(outcome.report.messages))
 
 
@@ -90,4 +111,9 @@ def _print_summary(outcome: RunOutcome, out: Path) -> None:
         )
     console.print(table)
     console.print(f"status: {outcome.report.status}")
+    load = outcome.report.target_load
+    if load is not None:
+        done = ", ".join(f"{o.name} +{o.inserted} ~{o.updated}" for o in load.objects)
+        what = f"batch {load.batch}" if load.batch else load.mode
+        console.print(f"target: {load.target} ({what}: {load.status}; {done})")
     console.print(f"report: {out / 'report' / 'report.html'}")

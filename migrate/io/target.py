@@ -20,18 +20,22 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from migrate.errors import TargetError
-from migrate.io.target_values import SQL_TYPES, TargetColumn, convert
+from migrate.io.target_hash import register_sqlite_functions
+from migrate.io.target_load import existing_rows, upsert_statement, write_rows
+from migrate.io.target_rows import frame_rows, key_text
+from migrate.io.target_values import SQL_TYPES, TargetColumn
 from migrate.io.urls import MissingVariable, error_text, expand_env, mask_url, parse_url
 
 __all__ = [
     "LoadResult",
     "TargetColumn",
     "ensure_table",
+    "frame_rows",
+    "key_text",
     "load_frame",
     "open_target",
     "read_table",
@@ -42,8 +46,6 @@ _STRICT_MODE = (
     "SET SESSION sql_mode = IF(@@SESSION.sql_mode = '', 'STRICT_ALL_TABLES', "
     "CONCAT(@@SESSION.sql_mode, ',STRICT_ALL_TABLES'))"
 )
-
-Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _no_driver_transactions(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
+        register_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
@@ -111,7 +114,9 @@ def _reason(exc: SQLAlchemyError, engine: Engine) -> str:
     return f"{error_text(exc, engine.url)} (database {mask_url(engine.url)})"
 
 
-def table_definition(table: str, columns: Sequence[TargetColumn], key: Sequence[str]) -> sa.Table:
+def table_definition(
+    table: str, columns: Sequence[TargetColumn], key: Sequence[str], *, temporary: bool = False
+) -> sa.Table:
     """The SQLAlchemy table for ``columns``, primary key on ``key``."""
     names = [column.name for column in columns]
     problems = [f"duplicate column {n!r}" for n in sorted({n for n in names if names.count(n) > 1})]
@@ -131,7 +136,22 @@ def table_definition(table: str, columns: Sequence[TargetColumn], key: Sequence[
         sa.MetaData(),
         *(_sql_column(column, column.name in key) for column in columns),
         schema=schema or None,
+        prefixes=["TEMPORARY"] if temporary else [],
     )
+
+
+def hashing_definition(
+    table: str, columns: Sequence[TargetColumn], key: Sequence[str], dialect: str
+) -> sa.Table:
+    """The table for reading rows to hash: on SQLite, decimals come back as the floats it
+    stores (so Python hashes exactly what SQLite's own hash sees), elsewhere as Decimals."""
+    definition = table_definition(table, columns, key)
+    if dialect != "sqlite":
+        return definition
+    for column in columns:
+        if column.type == "decimal":
+            definition.c[column.name].type = sa.Numeric(asdecimal=False)
+    return definition
 
 
 def _sql_column(column: TargetColumn, is_key: bool) -> sa.Column[Any]:
@@ -145,13 +165,31 @@ def _sql_column(column: TargetColumn, is_key: bool) -> sa.Column[Any]:
 
 def ensure_table(engine: Engine, table: str, columns: list[TargetColumn], key: list[str]) -> None:
     """Create the table (primary key on ``key``) unless it exists; check one that does."""
-    definition = table_definition(table, columns, key)
     with _database_errors(engine, table), engine.begin() as conn:
-        inspector = sa.inspect(conn)
-        if not inspector.has_table(definition.name, schema=definition.schema):
-            definition.create(conn)
-            return
+        ensure_table_in(conn, table, columns, key)
+
+
+def ensure_table_in(
+    conn: Connection,
+    table: str,
+    columns: list[TargetColumn],
+    key: list[str],
+    *,
+    temporary: bool = False,
+) -> bool:
+    """:func:`ensure_table` on an open connection; True when the table was created.
+
+    With ``temporary``, a missing table is created as a temporary table that
+    lives as long as the connection (so a simulation changes no schema; on
+    MariaDB a temporary table also does not end the open transaction).
+    """
+    definition = table_definition(table, columns, key, temporary=temporary)
+    inspector = sa.inspect(conn)
+    if inspector.has_table(definition.name, schema=definition.schema):
         _check_existing(inspector, definition, key, table)
+        return False
+    definition.create(conn)
+    return True
 
 
 def _check_existing(
@@ -187,141 +225,23 @@ def load_frame(
     """Upsert ``frame`` by ``key`` in one transaction; all rows or none."""
     definition = table_definition(table, columns, key)
     rows = frame_rows(frame, columns, key, table)
-    statement = _upsert_statement(engine.dialect.name, definition, key, table)
+    upsert_statement(engine.dialect.name, definition, key, table)
     inserted = updated = 0
     with _database_errors(engine, table), engine.begin() as conn:
         for start in range(0, len(rows), BATCH_ROWS):
             batch = rows[start : start + BATCH_ROWS]
-            existing = _count_existing(conn, definition, key, batch)
-            _execute_batch(conn, statement, batch, key, table, engine)
+            existing = len(existing_rows(conn, definition, key, batch))
+            refused = write_rows(conn, definition, key, batch, table=table)
+            if refused:
+                raise TargetError(table, refused_message(refused[0].key, refused[0].message))
             updated += existing
             inserted += len(batch) - existing
     return LoadResult(inserted=inserted, updated=updated)
 
 
-def frame_rows(
-    frame: pd.DataFrame, columns: Sequence[TargetColumn], key: Sequence[str], table: str
-) -> list[Row]:
-    """The frame's rows converted to the columns' types; raises on bad values or keys."""
-    names = [column.name for column in columns]
-    missing = [n for n in names if n not in frame.columns]
-    extra = [str(c) for c in frame.columns if c not in names]
-    if missing or extra:
-        raise TargetError(
-            table,
-            f"frame does not match the table: missing {missing or '[]'}, extra {extra or '[]'}",
-        )
-    values = {column.name: frame[column.name].tolist() for column in columns}
-    rows = [_convert_row(values, index, columns, key, table) for index in range(len(frame))]
-    _check_keys(rows, key, table)
-    return rows
-
-
-def _convert_row(
-    values: dict[str, list[Any]],
-    index: int,
-    columns: Sequence[TargetColumn],
-    key: Sequence[str],
-    table: str,
-) -> Row:
-    row: Row = {}
-    for column in columns:
-        raw = values[column.name][index]
-        try:
-            row[column.name] = convert(raw, column)
-        except ValueError as exc:
-            where = key_text({k: values[k][index] for k in key})
-            raise TargetError(
-                table, f"row with key {where}: column {column.name!r}: {exc}"
-            ) from None
-    return row
-
-
-def _check_keys(rows: list[Row], key: Sequence[str], table: str) -> None:
-    seen: set[tuple[Any, ...]] = set()
-    for row in rows:
-        values = tuple(row[k] for k in key)
-        if any(value is None for value in values):
-            raise TargetError(table, f"row with key {key_text(row, key)}: key value is missing")
-        if values in seen:
-            raise TargetError(table, f"key {key_text(row, key)} appears more than once")
-        seen.add(values)
-
-
-def key_text(row: Row, key: Sequence[str] | None = None) -> str:
-    """A row's key for messages: ``id='007'`` or ``(a='1', b=2)``."""
-    names = list(key) if key is not None else list(row)
-    parts = [f"{name}={row[name]!r}" for name in names]
-    return parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
-
-
-def _on_conflict(insert: Callable[[sa.Table], Any]) -> Callable[[sa.Table, list[str]], Any]:
-    def build(table: sa.Table, key: list[str]) -> Any:
-        statement = insert(table)
-        updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in key}
-        if not updates:
-            return statement.on_conflict_do_nothing(index_elements=key)
-        return statement.on_conflict_do_update(index_elements=key, set_=updates)
-
-    return build
-
-
-def _on_duplicate_key(table: sa.Table, key: list[str]) -> Any:
-    statement = mysql.insert(table)
-    updates = {c.name: statement.inserted[c.name] for c in table.columns if c.name not in key}
-    return statement.on_duplicate_key_update(updates or {key[0]: table.c[key[0]]})
-
-
-UPSERTS: dict[str, Callable[[sa.Table, list[str]], Any]] = {
-    "sqlite": _on_conflict(sqlite.insert),
-    "postgresql": _on_conflict(postgresql.insert),
-    "mysql": _on_duplicate_key,
-    "mariadb": _on_duplicate_key,
-}
-
-
-def _upsert_statement(dialect: str, definition: sa.Table, key: list[str], table: str) -> Any:
-    build = UPSERTS.get(dialect)
-    if build is None:
-        raise TargetError(
-            table, f"no upsert for database {dialect!r} (valid: {', '.join(sorted(UPSERTS))})"
-        )
-    return build(definition, key)
-
-
-def _count_existing(conn: Connection, table: sa.Table, key: list[str], batch: list[Row]) -> int:
-    """How many of the batch's keys are already in the table."""
-    columns = [table.c[name] for name in key]
-    if len(columns) == 1:
-        condition = columns[0].in_([row[key[0]] for row in batch])
-    else:
-        condition = sa.tuple_(*columns).in_([tuple(row[k] for k in key) for row in batch])
-    query = sa.select(sa.func.count()).select_from(table).where(condition)
-    return int(conn.execute(query).scalar_one())
-
-
-def _execute_batch(
-    conn: Connection, statement: Any, batch: list[Row], key: list[str], table: str, engine: Engine
-) -> None:
-    try:
-        with conn.begin_nested():
-            conn.execute(statement, batch)
-    except DBAPIError as batch_error:
-        for row in batch:
-            try:
-                with conn.begin_nested():
-                    conn.execute(statement, row)
-            except DBAPIError as row_error:
-                raise TargetError(
-                    table,
-                    f"row with key {key_text(row, key)} was refused, nothing was loaded: "
-                    f"{_reason(row_error, engine)}",
-                ) from None
-        raise TargetError(
-            table,
-            f"batch from key {key_text(batch[0], key)} was refused, nothing was loaded: "
-            f"{_reason(batch_error, engine)}",
-        ) from None
+def refused_message(key: str, reason: str) -> str:
+    """The message of a load that a refused row ended."""
+    return f"row with key {key} was refused, nothing was loaded: {reason}"
 
 
 def read_table(

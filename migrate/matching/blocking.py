@@ -4,7 +4,8 @@ Each blocking pass builds a key per row from its key parts (a field trimmed of
 surrounding blanks, its first or last ``length`` characters -- the whole value
 without ``length`` --, its digits only, or its whitespace tokens sorted). A row
 with any key part missing (NA or empty after the transform) takes no part in
-that pass. Rows sharing a key form a block and every pair inside a
+that pass; with ``unordered`` the parts are sorted within each row first (first
+name and surname swapped give the same key). Rows sharing a key form a block and every pair inside a
 block is a candidate; with ``window`` the rows are instead sorted by key (then by
 position) and each row is paired with the next ``window - 1`` rows (sorted
 neighbourhood), which also pairs keys that differ by a typo but sort together.
@@ -81,9 +82,24 @@ def part_values(values: pd.Series, part: BlockingKeyPart) -> pd.Series:
     return text.where(text.str.len() > 0)
 
 
-def blocking_key(frame: pd.DataFrame, parts: list[BlockingKeyPart]) -> pd.Series:
-    """The pass key per row (parts joined); NA where any part is missing."""
+def blocking_key(
+    frame: pd.DataFrame, parts: list[BlockingKeyPart], unordered: bool = False
+) -> pd.Series:
+    """The pass key per row (parts joined); NA where any part is missing.
+
+    ``unordered`` sorts the parts within each row first, so a row with two fields
+    swapped gets the same key.
+    """
     values = [part_values(frame[p.field], p) for p in parts]
+    if unordered and len(values) > 1:
+        table = pd.concat(values, axis=1).to_numpy(dtype=object)
+        missing = np.asarray(pd.isna(table).any(axis=1), dtype=bool)
+        table = np.where(pd.isna(table), "", table).astype(str)
+        table.sort(axis=1)
+        values = [
+            pd.Series(table[:, i], index=frame.index, dtype="str") for i in range(len(values))
+        ]
+        values[0] = values[0].mask(missing)
     key = values[0]
     for value in values[1:]:
         key = key + KEY_SEPARATOR + value
@@ -148,7 +164,7 @@ def candidate_pairs(frame: pd.DataFrame, passes: list[BlockingPass]) -> Candidat
     per_pass: dict[str, int] = {}
     skipped: list[SkippedBlock] = []
     for index, spec in enumerate(passes):
-        left, right, dropped = pass_pairs(blocking_key(frame, spec.key), spec)
+        left, right, dropped = pass_pairs(blocking_key(frame, spec.key, spec.unordered), spec)
         per_pass[spec.name] = per_pass.get(spec.name, 0) + len(left)
         skipped.extend(dropped)
         lefts.append(left.astype(np.int64))

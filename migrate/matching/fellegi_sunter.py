@@ -2,25 +2,26 @@
 
 Each comparison's similarity is cut into agreement levels: 0 (>= 0.95), 1
 (>= 0.85), 2 (>= 0.70), 3 (below) and "missing" (the comparison is left out, a
-factor of 1). For every comparison and level two probabilities are estimated:
+factor of 1). For every comparison and level two probabilities are estimated,
+both by expectation-maximisation over the blocked candidate pairs (no labels):
 
-* ``u`` = P(level | the pair is not a match), from pairs of rows drawn uniformly
-  at random over the whole frame (up to 1,000,000 pairs, fixed seed so runs are
-  repeatable); random pairs are almost all non-matches.
-* ``m`` = P(level | the pair is a match), by expectation-maximisation over the
-  blocked candidate pairs with ``u`` held fixed: the E step gives each pair its
-  posterior match probability, the M step re-estimates ``m`` (and the share of
-  matches among candidates, the prior) from those posteriors. Comparisons are
-  assumed independent given the match status. A comparison's ``m`` is learnt
-  only from pairs that a blocking pass not keyed on its field proposed (pairs
-  found because their names sort together would make name agreement look like
-  the mark of a match); a field every pass uses learns from all pairs. One
-  constraint keeps EM from mistaking "similar but different" for the match
-  class: matches agree on a field (top level) at least as often as they
-  disagree completely (bottom level); where an M step breaks this, both get
-  their mean. With few or no duplicates in the data there is little to learn m
-  from; the constraint then stops merely similar values from passing for the
-  mark of a match, though near-identical records still score high.
+* ``m`` = P(level | the candidate pair is a match);
+* ``u`` = P(level | the candidate pair is not a match).
+
+``u`` is the non-matches' share *among candidates*, not among random pairs:
+blocking proposes pairs that already look alike (names that sort together, one
+postcode), so the pairs a run must tell apart are those, and a ``u`` from random
+pairs would call every merely similar pair a match. EM needs a starting point that
+is on the right side: it starts from "a pair agreeing fully on more than half of
+its present comparisons is a match" (probability 0.95, else 0.05), then alternates
+the E step (each pair's posterior match probability) and the M step (``m``,
+``u`` and the prior share of matches from those posteriors) until nothing moves.
+Comparisons are assumed independent given the match status. A comparison's
+``m`` is learnt only from pairs that a blocking pass not keyed on its field
+proposed (pairs found because their names sort together would make name
+agreement look like the mark of a match); a field every pass uses learns from
+all pairs. Shares never reach 0: ``m`` keeps at least 0.1% per level, so no
+single disagreement can veto a match on its own.
 
 The score of a pair is its posterior match probability
 ``p * prod(m) / (p * prod(m) + (1 - p) * prod(u))`` over its present comparisons,
@@ -37,12 +38,10 @@ import numpy as np
 
 LEVEL_BOUNDS = (0.95, 0.85, 0.70)
 N_LEVELS = len(LEVEL_BOUNDS) + 1
-U_SAMPLE = 1_000_000
-SEED = 20240601
 MAX_ITERATIONS = 200
 TOLERANCE = 1e-7
-_START_M = np.array([0.85, 0.08, 0.04, 0.03])
-_START_PRIOR = 0.1
+SEED_MATCH = 0.95
+M_FLOOR = 1e-3
 _FLOOR = 1e-6
 
 
@@ -68,37 +67,22 @@ class Parameters:
 def levels(sims: np.ndarray) -> np.ndarray:
     """Agreement level per pair and comparison (0 best .. 3 worst; -1 missing)."""
     out = np.full(sims.shape, -1, dtype=np.int8)
-    present = ~np.isnan(sims)
-    out[present] = N_LEVELS - 1
-    for level in range(len(LEVEL_BOUNDS) - 1, -1, -1):
-        out[present & (np.nan_to_num(sims) >= LEVEL_BOUNDS[level])] = level
+    for j in range(sims.shape[1]):  # column by column: no pairs-sized float temporaries
+        column = sims[:, j]
+        cut = np.searchsorted(-np.array(LEVEL_BOUNDS), -column, side="left")
+        out[:, j] = np.where(np.isnan(column), -1, cut).astype(np.int8)
     return out
 
 
-def random_pairs(n: int, size: int = U_SAMPLE, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
-    """Up to ``size`` uniformly drawn pairs of distinct rows (fixed seed)."""
-    if n < 2:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    count = int(min(size, n * (n - 1)))
-    rng = np.random.default_rng(seed)
-    first = rng.integers(0, n, count)
-    second = rng.integers(0, n - 1, count)
-    second = second + (second >= first)
-    return first, second
-
-
-def level_shares(level: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    """Share of each level among the present values of one comparison (never 0)."""
+def level_shares(
+    level: np.ndarray, weights: np.ndarray | None = None, floor: float = _FLOOR
+) -> np.ndarray:
+    """Share of each level among the present values of one comparison (at least ``floor``)."""
     present = level >= 0
     w = None if weights is None else weights[present]
     counts = np.bincount(level[present], weights=w, minlength=N_LEVELS).astype(float)
-    counts = counts + _FLOOR * max(counts.sum(), 1.0)
+    counts = counts + floor * max(counts.sum(), 1.0)
     return counts / counts.sum()
-
-
-def estimate_u(sample_levels: np.ndarray) -> np.ndarray:
-    """u per comparison and level from the levels of random pairs."""
-    return np.vstack([level_shares(sample_levels[:, j]) for j in range(sample_levels.shape[1])])
 
 
 def _log_ratio(level: np.ndarray, m: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -154,45 +138,59 @@ def patterns(
     return levels_of.astype(level.dtype), inform_of, inverse.reshape(-1), counts
 
 
-def estimate_m(level: np.ndarray, u: np.ndarray, inform: np.ndarray | None = None) -> Parameters:
-    """m and the prior by EM over the candidate pairs' levels, with u fixed.
+def estimate(level: np.ndarray, inform: np.ndarray | None = None) -> Parameters:
+    """m, u and the prior by EM over the candidate pairs' levels.
 
     ``inform`` (pairs x comparisons, see ``informative``) limits which pairs
-    re-estimate each comparison's m; all pairs take part in the E step. Pairs
-    with the same pattern are identical to EM, so it runs over the distinct
+    re-estimate each comparison's m; all pairs take part in the E step and in u.
+    Pairs with the same pattern are identical to EM, so it runs over the distinct
     patterns weighted by their counts.
     """
     comparisons = level.shape[1]
-    m = np.tile(_START_M, (comparisons, 1))
-    prior = _START_PRIOR
+    m = np.full((comparisons, N_LEVELS), 1.0 / N_LEVELS)
+    u, prior = m.copy(), 0.5
     unique, usable, _, counts = patterns(level, inform)
     masked = np.where(usable, unique, -1)
+    weight = _agreement_seed(unique) * counts
     iterations = 0
     while len(unique) and iterations < MAX_ITERATIONS:
         iterations += 1
-        weight = posterior(unique, m, u, prior) * counts
-        shares = [level_shares(masked[:, j], weight) for j in range(comparisons)]
-        new_m = _agreeing(np.vstack(shares))
-        new_prior = float(np.clip(weight.sum() / counts.sum(), _FLOOR, 1 - _FLOOR))
-        change = max(float(np.abs(new_m - m).max()), abs(new_prior - prior))
-        m, prior = new_m, new_prior
+        new_m, new_u, new_prior = _m_step(unique, masked, weight, counts)
+        change = max(
+            float(np.abs(new_m - m).max()),
+            float(np.abs(new_u - u).max()),
+            abs(new_prior - prior),
+        )
+        m, u, prior = new_m, new_u, new_prior
         if change < TOLERANCE:
             break
+        weight = posterior(unique, m, u, prior) * counts
     return Parameters(m, u, prior, iterations)
 
 
-def _agreeing(m: np.ndarray) -> np.ndarray:
-    """Matches agree on a field at least as often as they disagree completely."""
-    low = m[:, 0] < m[:, -1]
-    mean = (m[low, 0] + m[low, -1]) / 2
-    m[low, 0] = mean
-    m[low, -1] = mean
-    return m
+def _m_step(
+    unique: np.ndarray, masked: np.ndarray, weight: np.ndarray, counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """m, u and the prior from each pattern's expected number of matches ``weight``."""
+    columns = range(unique.shape[1])
+    m = np.vstack([level_shares(masked[:, j], weight, M_FLOOR) for j in columns])
+    u = np.vstack([level_shares(unique[:, j], counts - weight) for j in columns])
+    prior = float(np.clip(weight.sum() / counts.sum(), _FLOOR, 1 - _FLOOR))
+    return m, u, prior
+
+
+def _agreement_seed(unique: np.ndarray) -> np.ndarray:
+    """Where EM starts: a pattern agreeing fully on most of its present comparisons is
+    probably a match, any other probably not."""
+    present = (unique >= 0).sum(axis=1)
+    agree = (unique == 0).sum(axis=1)
+    return np.where(2 * agree > np.maximum(present, 1), SEED_MATCH, 1 - SEED_MATCH)
 
 
 def score(level: np.ndarray, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
     """Posterior probability per pair and match weight log2(m/u) per comparison (NaN missing)."""
     unique, _, inverse, _ = patterns(level)
     probability = posterior(unique, params.m, params.u, params.prior)[inverse]
-    weight = (_log_ratio(unique, params.m, params.u) / np.log(2.0))[inverse]
-    return probability, np.where(level >= 0, weight, np.nan)
+    weight = (_log_ratio(unique, params.m, params.u) / np.log(2.0)).astype(np.float32)[inverse]
+    weight[level < 0] = np.nan
+    return probability, weight

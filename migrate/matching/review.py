@@ -23,13 +23,17 @@ def review_frame(
     pairs: pd.DataFrame,
     compare: list[Comparison],
     labels: list[str],
+    weakest_first: bool = False,
 ) -> pd.DataFrame:
     """The review table for ``pairs`` (columns rid_a, rid_b, score, passes, sims, contribs).
 
     ``frame`` is indexed by ``_rid``; ``pairs`` carries ``<label>_sim`` and
-    ``<label>_contrib`` per comparison and ``same_cluster``.
+    ``<label>_contrib`` per comparison, ``same_cluster`` and optionally ``note``;
+    strongest first unless ``weakest_first``.
     """
-    pairs = pairs.sort_values(["score", "rid_a", "rid_b"], ascending=[False, True, True])
+    pairs = pairs.sort_values(
+        ["score", "rid_a", "rid_b"], ascending=[weakest_first, True, True], kind="stable"
+    )
     a = frame.loc[pairs["rid_a"].to_numpy()]
     b = frame.loc[pairs["rid_b"].to_numpy()]
     rid_a = pairs["rid_a"].astype("int64").astype(str)
@@ -51,6 +55,9 @@ def review_frame(
     columns["score"] = np.round(pairs["score"].to_numpy(dtype=float), 4)
     columns["passes"] = pairs["passes"].to_numpy()
     columns["same_cluster"] = pairs["same_cluster"].to_numpy()
+    columns["note"] = pairs["note"].to_numpy() if "note" in pairs else ""
+    if "reviewed" in pairs:
+        columns["reviewed"] = pairs["reviewed"].to_numpy()
     columns["decision"] = ""
     return pd.DataFrame(columns)
 

@@ -18,7 +18,8 @@ In ``weights`` mode the score is the weighted mean of the available
 similarities (weights renormalised over the comparisons present; 0 when none is
 present) and a comparison's contribution is its share of that mean
 (``weight * similarity / sum of available weights``), so contributions add up to
-the score. Fellegi-Sunter scoring lives in ``migrate.matching.fellegi_sunter``.
+the score (contributions are kept as float32: they are shown, not decided on).
+Fellegi-Sunter scoring lives in ``migrate.matching.fellegi_sunter``.
 """
 
 from __future__ import annotations
@@ -121,11 +122,16 @@ def weighted_scores(sims: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, 
 
     ``sims`` is pairs x comparisons with NaN where a comparison is missing.
     """
-    present = ~np.isnan(sims)
-    total = np.where(present, weights, 0.0).sum(axis=1)
+    total = np.zeros(len(sims))
+    for j, weight in enumerate(weights):  # column by column: no pairs x comparisons temporaries
+        total += np.where(np.isnan(sims[:, j]), 0.0, weight)
     safe = np.where(total > 0, total, 1.0)
-    contribution = np.where(present, np.nan_to_num(sims) * weights, np.nan) / safe[:, None]
-    score = np.where(total > 0, np.nansum(contribution, axis=1), 0.0)
+    contribution = np.empty(sims.shape, dtype=np.float32)
+    score = np.zeros(len(sims))
+    for j, weight in enumerate(weights):
+        share = sims[:, j] * weight / safe
+        contribution[:, j] = share
+        score += np.nan_to_num(share)
     return np.clip(score, 0.0, 1.0), contribution
 
 

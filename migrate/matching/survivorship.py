@@ -5,7 +5,9 @@ carrying ``_cluster``, ``_rid``, ``_system`` and the fields. Each rule is
 applied to all clusters at once by sorting and keeping the first row per
 cluster (and field); there is no loop over clusters.
 
-The survivor (``merge.survivor``) is the best record by its rule, then by the
+The survivor (``merge.survivor``) is the record owning the cluster's registered
+golden key where there is one (see ``migrate.matching.keys``), else the best record
+by its rule, then by the
 rule's ``order`` of systems (systems not listed come after the listed ones),
 then the earliest ``_rid``:
 
@@ -93,17 +95,27 @@ def _record_key(members: pd.DataFrame, rule: SurvivorRule, fields: list[str]) ->
     return np.zeros(len(members))
 
 
-def choose_survivors(members: pd.DataFrame, rule: SurvivorRule, fields: list[str]) -> pd.Series:
-    """The survivor ``_rid`` of each cluster (indexed by ``_cluster``)."""
+def choose_survivors(
+    members: pd.DataFrame,
+    rule: SurvivorRule,
+    fields: list[str],
+    preferred: np.ndarray | None = None,
+) -> pd.Series:
+    """The survivor ``_rid`` of each cluster (indexed by ``_cluster``).
+
+    ``preferred`` (per member) wins before the rule: the record that owns the
+    cluster's registered golden key stays the survivor.
+    """
     keyed = pd.DataFrame(
         {
             "_cluster": members["_cluster"].to_numpy(),
+            "other": np.zeros(len(members), np.int8) if preferred is None else ~preferred,
             "criterion": _record_key(members, rule, fields),
             "system": system_rank(members["_system"], rule.order),
             "_rid": members["_rid"].to_numpy(),
         }
     )
-    best = _first_per(keyed, ["_cluster"], ["criterion", "system", "_rid"])
+    best = _first_per(keyed, ["_cluster"], ["other", "criterion", "system", "_rid"])
     return best.set_index("_cluster")["_rid"].rename("survivor_rid")
 
 

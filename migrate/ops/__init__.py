@@ -11,12 +11,15 @@ from migrate.ops import (  # noqa: F401  (imported to register their ops)
     contact,
     crossfield,
     dates,
+    fields,
     identifiers,
     numbers,
     text,
+    units,
 )
 from migrate.ops.registry import (
     OPS,
+    SHAPES,
     OpFunc,
     OpInfo,
     OpParams,
@@ -25,10 +28,12 @@ from migrate.ops.registry import (
     get_op,
     parse_params,
     register_op,
+    shape_problem,
 )
 
 __all__ = [
     "OPS",
+    "SHAPES",
     "OpFunc",
     "OpInfo",
     "OpParams",
@@ -37,4 +42,5 @@ __all__ = [
     "get_op",
     "parse_params",
     "register_op",
+    "shape_problem",
 ]

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from migrate.ops.registry import OpResult
 
@@ -156,6 +157,55 @@ def is_blank(text: pd.Series) -> pd.Series:
 def _char_class(table: dict[int, int | str]) -> str:
     """A regex character class of the table's keys, written literally so Arrow can run it."""
     return "[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]"
+
+
+SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character ``str.isspace`` accepts, which is what Python's regex ``\\s`` matches."""
+
+
+def char_class(chars: str) -> str:
+    """A regex character class of ``chars`` written literally, valid for Arrow and for re."""
+    return _char_class({ord(char): char for char in chars})
+
+
+def ascii_matrix(text: pd.Series, width: int) -> np.ndarray:
+    """Values of exactly ``width`` ASCII characters as an (n, width) array of byte codes.
+
+    Reads Arrow's character buffer directly: no Python string per value. The caller
+    guarantees the width and ASCII (e.g. by a full-match regex of ASCII classes).
+    """
+    if text.empty:
+        return np.zeros((0, width), dtype=np.uint8)
+    array = pa.array(text)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = array.cast(pa.large_string())
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset :]
+    offsets = offsets[: len(text) + 1]
+    if array.null_count or (np.diff(offsets) != width).any():
+        raise ValueError(f"values are not all {width} ASCII characters long")
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)
+    start, end = int(offsets[0]), int(offsets[-1])
+    return data[start:end].reshape(-1, width)
+
+
+def rewrite(text: pd.Series, pattern: str, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a slow per-value ``func`` only to the rows where ``pattern`` occurs.
+
+    ``pattern`` must be a plain string that Arrow's regex engine runs (a fast,
+    vectorised scan); most rows of real data do not contain it and stay as they are.
+    """
+    rows = text.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
+    if not rows.any():
+        return text
+    positions = np.flatnonzero(rows)
+    changed = func(text.iloc[positions])
+    out = text.copy()
+    out.iloc[positions] = changed.to_numpy()
+    return out
 
 
 _FULLWIDTH_CLASS = _char_class(FULLWIDTH_TABLE)

@@ -14,11 +14,15 @@ nothing but a legal form keeps all its letters (``有限公司`` -> ``有限公�
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 import opencc
 import pandas as pd
 from pypinyin import lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, PINYIN_DICT, RE_HANS
+from pypinyin.seg.simpleseg import seg as pinyin_seg
+from pypinyin.style._utils import replace_symbol_to_no_symbol
 
 from migrate.ops._common import STR_DTYPE, apply_unique, by_unique, halfwidth, to_text
 from migrate.ops.registry import OpParams, OpResult, register_op
@@ -78,7 +82,9 @@ _REVERSED_SUFFIX = re.compile(
     )
 )
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|<[^<>]*>")
-_NOT_WORD = re.compile(r"[\W_]+")
+# Python's [\W_]+ in Arrow's regex engine (vectorised): anything but a letter or a digit.
+# The two differ only on characters newer than Python's Unicode tables, which Arrow keeps.
+_NOT_WORD = r"[^\p{L}\p{N}]+"
 
 _REGIONS = {
     "北京": "beijing",
@@ -150,10 +156,50 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+_BATCH_CHARS = 1 << 20
+
+
+def _convert_batch(uniques: pd.Series) -> pd.Series:
+    """OpenCC over many values in few calls: values joined by newlines, split after.
+
+    No dictionary entry contains a newline, so conversion never reaches across two
+    values; values that contain a newline themselves are converted one by one.
+    """
+    convert = _t2s().convert
+    values = uniques.tolist()
+    out: list[str | None] = [None] * len(values)
+    batch: list[int] = []
+    size = 0
+    for i, value in enumerate(values):
+        if value is None or value != value:  # missing
+            continue
+        if "\n" in value:
+            out[i] = convert(value)
+            continue
+        batch.append(i)
+        size += len(value) + 1
+        if size >= _BATCH_CHARS:
+            _convert_into(out, values, batch, convert)
+            batch, size = [], 0
+    _convert_into(out, values, batch, convert)
+    return pd.Series(out, index=uniques.index, dtype=STR_DTYPE)
+
+
+def _convert_into(
+    out: list[str | None], values: list[str], batch: list[int], convert: Callable[[str], str]
+) -> None:
+    if not batch:
+        return
+    parts = convert("\n".join(values[i] for i in batch)).split("\n")
+    if len(parts) != len(batch):  # pragma: no cover - OpenCC kept every newline so far
+        parts = [convert(values[i]) for i in batch]
+    for i, part in zip(batch, parts, strict=True):
+        out[i] = part
+
+
 def simplified(text: pd.Series) -> pd.Series:
     """Convert a text column from Traditional to Simplified Chinese, once per unique value."""
-    convert = _t2s().convert
-    return apply_unique(text, lambda value: (convert(value), None)).values
+    return by_unique(text, lambda uniques: OpResult(_convert_batch(uniques))).values
 
 
 @register_op("to_simplified")
@@ -207,14 +253,57 @@ def company_name_key(values: pd.Series, params: CompanyKeyParams, frame: pd.Data
     )
 
 
+@cache
+def _pinyin_tables() -> tuple[dict[int, str], str]:
+    """(Han character -> its tone-less pinyin, regex class of context-dependent characters).
+
+    A character is context-dependent when some word of pypinyin's phrase dictionary
+    reads it otherwise than alone (重 in 重庆). Text without such characters reads
+    the same character by character, so it needs no word segmentation.
+    """
+    table = {
+        code: "".join(lazy_pinyin(chr(code))) for code in PINYIN_DICT if RE_HANS.match(chr(code))
+    }
+    context: set[str] = set()
+    for phrase, readings in PHRASES_DICT.items():
+        if len(readings) != len(phrase):
+            context.update(phrase)
+            continue
+        for char, reading in zip(phrase, readings, strict=True):
+            if replace_symbol_to_no_symbol(reading[0]) != table.get(ord(char)):
+                context.add(char)
+    return table, "[" + "".join(sorted(context)) + "]"
+
+
+@lru_cache(maxsize=1 << 17)
+def _word_pinyin(word: str) -> str:
+    """Tone-less pinyin of one segmented word (words repeat across names: cached)."""
+    return "".join(lazy_pinyin(word))
+
+
 def _pinyin(value: str) -> tuple[str, None]:
-    """Tone-less pinyin of one Simplified value; non-Chinese text passes through."""
-    return "".join(lazy_pinyin(value)), None
+    """Tone-less pinyin of one value, word by word as pypinyin segments it."""
+    return "".join(_word_pinyin(word) for word in pinyin_seg(value)), None
+
+
+def pinyin_text(text: pd.Series) -> pd.Series:
+    """Tone-less pinyin of every value, as ``lazy_pinyin`` gives it; other text passes through.
+
+    Values without context-dependent characters are translated character by
+    character; only the others are segmented into words.
+    """
+    table, context = _pinyin_tables()
+    by_words = text.str.contains(context, regex=True, na=False).astype(bool)
+    spelled = text.str.translate(table)
+    if by_words.any():
+        words = apply_unique(text.where(by_words), _pinyin).values
+        spelled = spelled.mask(by_words, words)
+    return spelled
 
 
 @register_op("pinyin_key")
 def pinyin_key(values: pd.Series, params: OpParams, frame: pd.DataFrame) -> OpResult:
     """Build a pinyin match key (张伟, 張偉 and "Zhang Wei" all give zhangwei)."""
     text = simplified(halfwidth(to_text(values), punctuation=True))
-    spelled = apply_unique(text, _pinyin).values.astype(STR_DTYPE)
+    spelled = by_unique(text, lambda uniques: OpResult(pinyin_text(uniques))).values
     return OpResult(spelled.str.lower().str.replace(_NOT_WORD, "", regex=True))

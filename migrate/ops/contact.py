@@ -12,9 +12,11 @@ import pydantic
 from phonenumbers.phonemetadata import PhoneMetadata, PhoneNumberDesc
 
 from migrate.ops._common import (
+    SPACES,
     STR_DTYPE,
     apply_unique,
     by_unique,
+    char_class,
     checked,
     empty_mask,
     halfwidth,
@@ -23,7 +25,7 @@ from migrate.ops._common import (
 )
 from migrate.ops.registry import OpParams, OpResult, register_op
 
-_PHONE_NOISE = re.compile(r"[\s\-–—‐·]+")
+_PHONE_NOISE = char_class(SPACES + "-–—‐·") + "+"  # a plain pattern: Arrow runs it
 _MAX_PHONE_TEXT = 60
 _POSSIBLE_REASONS = {
     phonenumbers.ValidationResult.TOO_SHORT: "too short",
@@ -78,23 +80,73 @@ def _matches_desc(digits: pd.Series, desc: PhoneNumberDesc | None) -> pd.Series:
     return fits.astype(bool)
 
 
-def _fast_e164(compact: pd.Series, region: str) -> pd.Series:
-    """E.164 for plain mobile numbers of the default region without calling the parser.
+_NATIONAL = r"([1-9][0-9]{4,16})"
 
-    Only numbers phonenumbers would take as they are qualify: digits (optionally after
-    +country code) that match the region's mobile pattern and lengths and cannot be read
-    as a national, carrier, international or country-code prefix. Others give NaN.
+
+def _abroad(bare: pd.Series, meta: PhoneMetadata) -> pd.Series:
+    """The national number of values written +86..., or international prefix + 86 (0086...).
+
+    The international prefix counts only where the region's prefix pattern reads
+    exactly those digits as the prefix (HK's reads 008 off 00852 and fails it).
+    """
+    code = str(meta.country_code)
+    national = bare.str.extract(rf"^\+{code}{_NATIONAL}$", expand=False)
+    idd = meta.preferred_international_prefix or meta.international_prefix
+    if not (idd and idd.isdigit() and meta.international_prefix):
+        return national
+    read = bare.str.extract(rf"^({meta.international_prefix})", expand=False)
+    after_idd = bare.str.extract(rf"^{idd}{code}{_NATIONAL}$", expand=False)
+    return national.fillna(after_idd.where(read == idd))
+
+
+def _valid_national(national: pd.Series, meta: PhoneMetadata, *, mobile_only: bool) -> pd.Series:
+    """National numbers matching the region's number pattern and a fixed-line/mobile one."""
+    kind = _matches_desc(national, meta.mobile)
+    if not mobile_only:
+        kind |= _matches_desc(national, meta.fixed_line)
+    return _matches_desc(national, meta.general_desc) & kind
+
+
+def _starts_with(national: pd.Series, prefixes: list[str | None]) -> pd.Series:
+    """National numbers phonenumbers might read a prefix or carrier code off."""
+    found = pd.Series(False, index=national.index)
+    for prefix in prefixes:
+        if prefix:
+            found |= national.str.match(re.compile(prefix), na=False).astype(bool)
+    return found
+
+
+def _fast_e164(compact: pd.Series, region: str) -> pd.Series:
+    """E.164 for the plain numbers of the default region, without calling the parser.
+
+    Only numbers phonenumbers reads the same way qualify: a national number after
+    +country code or the international prefix and code (0086), or after the trunk
+    prefix (0), matching the region's fixed-line or mobile pattern and lengths; or a
+    mobile number written alone. A national number that phonenumbers could strip a
+    national prefix or carrier code off never qualifies. Others give NaN, and the
+    parser decides them.
     """
     meta = PhoneMetadata.metadata_for_region(region)
     if meta is None or meta.country_code is None:
         return pd.Series(pd.NA, index=compact.index, dtype=STR_DTYPE)
     code = str(meta.country_code)
-    digits = compact.str.extract(rf"^(?:\+{code})?([1-9][0-9]{{4,16}})$", expand=False)
-    fast = _matches_desc(digits, meta.general_desc) & _matches_desc(digits, meta.mobile)
-    for prefix in (meta.national_prefix_for_parsing, meta.international_prefix, code):
-        if prefix:
-            fast &= ~digits.str.match(re.compile(prefix), na=False).astype(bool)
-    return ("+" + code + digits).where(fast)
+    bare = compact.str.replace(r"^\(([0-9]+)\)", r"\1", regex=True)  # (025)32824532
+    abroad = _abroad(bare, meta)
+    found = abroad.where(
+        _valid_national(abroad, meta, mobile_only=False)
+        & ~_starts_with(abroad, [meta.national_prefix_for_parsing])
+    )
+    trunk = meta.national_prefix
+    if trunk and trunk.isdigit() and meta.national_prefix_transform_rule is None:
+        home = bare.str.extract(rf"^{trunk}{_NATIONAL}$", expand=False)
+        found = found.fillna(home.where(_valid_national(home, meta, mobile_only=False)))
+    alone = bare.str.extract(rf"^{_NATIONAL}$", expand=False)
+    prefixes = [meta.national_prefix_for_parsing, meta.international_prefix, code]
+    alone = alone.where(
+        _valid_national(alone, meta, mobile_only=True) & ~_starts_with(alone, prefixes)
+    )
+    found = found.fillna(alone)
+    return ("+" + code + found).where(found.notna())
 
 
 @register_op("phone_e164", params=PhoneParams, can_fail=True)
@@ -115,8 +167,8 @@ def _email_problems(text: pd.Series) -> list[tuple[pd.Series, str]]:
     """Each syntax rule as (rows breaking it, label), first match wins; all linear-time scans."""
     text = text.fillna("")  # missing rows are masked out by the caller
     ats = text.str.count("@")
-    pieces = text.str.split("@")
-    local, domain = pieces.str[0].astype(STR_DTYPE), pieces.str[-1].astype(STR_DTYPE)
+    local = text.str.extract(r"^([^@]*)", expand=False).astype(STR_DTYPE)  # before the first @
+    domain = text.str.extract(r"([^@]*)$", expand=False).astype(STR_DTYPE)  # after the last @
     return [
         (text.str.contains(r"\s", regex=True), "contains spaces"),
         (ats == 0, "has no @"),

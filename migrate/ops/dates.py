@@ -5,7 +5,8 @@ Built-in forms (tried after any extra ``formats``):
 * ``2023-01-05``, ``2023/1/5``, ``2023.01.05``, optionally with a time (``T10:30:00Z``)
 * ``2023年1月5日`` (also with 号 or without 日)
 * ``05.01.2023`` - dotted day-month-year, always day first
-* ``03/04/2023``, ``03-04-2023`` - month/day unless ``dayfirst: true``; not auto-swapped
+* ``03/04/2023``, ``03-04-2023`` - month/day unless ``dayfirst: true``; not auto-swapped;
+  with ``ambiguous: flag`` every such date that reads both ways is a finding (kept as read)
 * ``20230105`` - compact year-month-day
 * ``44931`` or ``44931.5`` - Excel serial day numbers (1900 system); numbers 1000-2999
   are rejected as "a year only" rather than read as dates in 1902-1908
@@ -18,6 +19,7 @@ Every pattern is applied to the distinct values of the column at once.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -49,10 +51,13 @@ def _patterns(dayfirst: bool) -> list[re.Pattern[str]]:
 
 
 class ParseDateParams(OpParams):
-    """dayfirst: read 03/04/2023 as 3 April; formats: extra strptime formats, tried first."""
+    """dayfirst: read 03/04/2023 as 3 April; formats: extra strptime formats, tried first;
+    ambiguous: flag to make a finding of every date that reads both ways (03/04/2023),
+    keeping the date as read, or accept to read it silently."""
 
     dayfirst: bool = False
     formats: tuple[str, ...] | None = None
+    ambiguous: Literal["accept", "flag"] = "accept"
 
     @pydantic.field_validator("formats")
     @classmethod
@@ -140,6 +145,21 @@ class _Parse:
             self.settle(*_serials(numbers))
 
 
+def _ambiguous(text: pd.Series, iso: pd.Series, dayfirst: bool) -> pd.Series:
+    """Why each day/month date that reads both ways is ambiguous (NaN for the others)."""
+    parts = text.str.extract(re.compile(f"^(?:{_SLASH.format('a', 'b')}{_TIME})$"))
+    a = pd.to_numeric(parts["a"], errors="coerce")
+    b = pd.to_numeric(parts["b"], errors="coerce")
+    both = (a <= 12) & (b <= 12) & (a != b) & iso.notna()
+    read = "day first" if dayfirst else "month first"
+    other = "false" if dayfirst else "true"
+    reason = (
+        "ambiguous date '" + text + "': read as " + iso + f" ({read}); "
+        f"set dayfirst: {other} if it is the other way round"
+    )
+    return reason.where(both.fillna(False).astype(bool))
+
+
 def _parse_unique(text: pd.Series, params: ParseDateParams) -> OpResult:
     """Parse distinct date texts to ISO dates."""
     state = _Parse(text)
@@ -150,8 +170,11 @@ def _parse_unique(text: pd.Series, params: ParseDateParams) -> OpResult:
     state.try_serials()
     unparsed = pd.Series(state.pending, index=text.index)
     reason = state.reason.mask(unparsed, "not a recognisable date")
+    keep = reason.isna()
+    if params.ambiguous == "flag":
+        reason = reason.fillna(_ambiguous(state.text, state.iso, params.dayfirst))
     failed = reason.notna()
-    return OpResult(values=state.iso.where(~failed, text), failed=failed, reason=reason)
+    return OpResult(values=state.iso.where(keep, text), failed=failed, reason=reason)
 
 
 @register_op("parse_date", params=ParseDateParams, can_fail=True)

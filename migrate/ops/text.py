@@ -9,12 +9,15 @@ import pandas as pd
 import pydantic
 
 from migrate.ops._common import (
+    SPACES,
     STR_DTYPE,
+    char_class,
     checked,
     compile_pattern,
     empty_mask,
     halfwidth,
     is_blank,
+    rewrite,
     to_text,
 )
 from migrate.ops.registry import OpParams, OpResult, register_op
@@ -22,8 +25,11 @@ from migrate.ops.registry import OpParams, OpResult, register_op
 _CONTROL_CHARS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
 _ZERO_WIDTH = [0x200B, 0x200C, 0x200D, 0xFEFF, 0x2060]
 _REMOVE_TABLE: dict[int, str | None] = dict.fromkeys([*_CONTROL_CHARS, *_ZERO_WIDTH])
+_REMOVE_CLASS = char_class("".join(map(chr, _REMOVE_TABLE)))
 _LINE_BREAKS = re.compile(r"[\t\n\r]+")
 _WHITESPACE = re.compile(r"\s+")
+# Whitespace that collapsing changes: anything but a single plain space.
+_IRREGULAR_SPACE = char_class(SPACES.replace(" ", "")) + "|  "
 
 
 @register_op("trim")
@@ -35,7 +41,12 @@ def trim(values: pd.Series, params: OpParams, frame: pd.DataFrame) -> OpResult:
 @register_op("collapse_whitespace")
 def collapse_whitespace(values: pd.Series, params: OpParams, frame: pd.DataFrame) -> OpResult:
     """Turn every run of whitespace (tabs, newlines, U+3000) into one space and trim."""
-    return OpResult(to_text(values).str.replace(_WHITESPACE, " ", regex=True).str.strip())
+    text = rewrite(
+        to_text(values),
+        _IRREGULAR_SPACE,
+        lambda rows: rows.str.replace(_WHITESPACE, " ", regex=True),
+    )
+    return OpResult(text.str.strip())
 
 
 @register_op("upper")
@@ -61,8 +72,10 @@ def remove_control(values: pd.Series, params: RemoveControlParams, frame: pd.Dat
     """Drop control characters and zero-width characters; tabs/newlines become a space."""
     text = to_text(values)
     if not params.keep_newlines:
-        text = text.str.replace(_LINE_BREAKS, " ", regex=True)
-    return OpResult(text.str.translate(_REMOVE_TABLE))
+        text = rewrite(
+            text, "[\t\n\r]", lambda rows: rows.str.replace(_LINE_BREAKS, " ", regex=True)
+        )
+    return OpResult(rewrite(text, _REMOVE_CLASS, lambda rows: rows.str.translate(_REMOVE_TABLE)))
 
 
 class FullwidthParams(OpParams):

@@ -10,6 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Self
 
+from migrate.report.sections import (
+    ClusterSummary,
+    FieldProfile,
+    PulledIn,
+    TargetLoad,
+)
+
 RECONCILED = "reconciled"
 NOT_RECONCILED = "not reconciled"
 _TOLERANCE = 0.005  # control totals are money: half a cent is no difference
@@ -121,6 +128,21 @@ class ObjectReport:
     control_totals: tuple[ControlTotal, ...] = ()
     stages: tuple[dict[str, Any], ...] = ()
     match: dict[str, Any] = field(default_factory=dict)
+    already_loaded: dict[str, int] = field(default_factory=dict)
+    clusters: ClusterSummary | None = None
+    profile: tuple[FieldProfile, ...] = ()
+
+    @property
+    def owners(self) -> list[dict[str, Any]]:
+        """Findings per owner and severity (rows summed over rules), owners in name order."""
+        totals: dict[tuple[str, str], int] = {}
+        for rule in self.rejects_by_rule:
+            owner = rule.owner or "(no owner)"
+            totals[(owner, rule.severity)] = totals.get((owner, rule.severity), 0) + rule.count
+        return [
+            {"owner": owner, "severity": severity, "count": count}
+            for (owner, severity), count in sorted(totals.items())
+        ]
 
     @property
     def closes(self) -> bool:
@@ -139,6 +161,9 @@ class ObjectReport:
             "control_totals": [total.to_dict() for total in self.control_totals],
             "stages": [_plain(stage) for stage in self.stages],
             "match": _plain(self.match),
+            "already_loaded": dict(self.already_loaded),
+            "clusters": None if self.clusters is None else self.clusters.to_dict(),
+            "profile": [item.to_dict() for item in self.profile],
             "closes": self.closes,
         }
 
@@ -155,6 +180,11 @@ class ObjectReport:
             ),
             stages=tuple(data.get("stages", ())),
             match=dict(data.get("match", {})),
+            already_loaded=dict(data.get("already_loaded", {})),
+            clusters=(
+                None if data.get("clusters") is None else ClusterSummary.from_dict(data["clusters"])
+            ),
+            profile=tuple(FieldProfile.from_dict(p) for p in data.get("profile", ())),
         )
 
 
@@ -171,6 +201,8 @@ class RunReport:
     objects: tuple[ObjectReport, ...] = ()
     files: tuple[FileEntry, ...] = ()
     messages: tuple[str, ...] = ()
+    pulled_in: tuple[PulledIn, ...] = ()
+    target_load: TargetLoad | None = None
 
     @property
     def reconciled(self) -> bool:
@@ -189,6 +221,8 @@ class RunReport:
             "objects": [obj.to_dict() for obj in self.objects],
             "files": [entry.to_dict() for entry in self.files],
             "messages": list(self.messages),
+            "pulled_in": [item.to_dict() for item in self.pulled_in],
+            "target_load": None if self.target_load is None else self.target_load.to_dict(),
         }
 
     @classmethod
@@ -204,6 +238,12 @@ class RunReport:
             objects=tuple(ObjectReport.from_dict(obj) for obj in data.get("objects", ())),
             files=tuple(FileEntry.from_dict(entry) for entry in data.get("files", ())),
             messages=tuple(data.get("messages", ())),
+            pulled_in=tuple(PulledIn.from_dict(item) for item in data.get("pulled_in", ())),
+            target_load=(
+                None
+                if data.get("target_load") is None
+                else TargetLoad.from_dict(data["target_load"])
+            ),
         )
 
 

@@ -2,8 +2,8 @@
 
 ``reject_tables`` prepares one table per object (columns in ``REJECT_COLUMNS``,
 personal values masked, rows in a fixed order); ``write_rejects`` writes them
-as ``rejects/<object>.csv``. A writer for another format (an Excel workbook
-with a sheet per object) takes the same tables.
+as ``rejects/<object>.csv`` and as the workbook ``rejects/rejects.xlsx`` (a
+sheet per object plus a summary by rule and owner, see ``rejects_xlsx``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from migrate.report.masking import mask_series
+from migrate.report.rejects_xlsx import write_rejects_workbook
 
 REJECTS_DIR = "rejects"
+WORKBOOK = "rejects.xlsx"
 REJECT_COLUMNS = [
     "system",
     "source",
@@ -61,14 +63,20 @@ def reject_tables(findings: pd.DataFrame, mask_fields: set[str]) -> dict[str, pd
 
 
 def write_rejects(findings: pd.DataFrame, out_dir: Path, mask_fields: set[str]) -> list[Path]:
-    """Write ``rejects/<object>.csv`` under ``out_dir`` per object with findings; their paths."""
+    """Write ``rejects/<object>.csv`` per object with findings, then the workbook; their paths.
+
+    The workbook (last in the list) is written even without findings, so its
+    summary sheet can say so.
+    """
     folder = out_dir / REJECTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for obj, table in reject_tables(findings, mask_fields).items():
+    tables = reject_tables(findings, mask_fields)
+    for obj, table in tables.items():
         path = folder / f"{obj}.csv"
         table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
+    written.append(write_rejects_workbook(tables, folder / WORKBOOK))
     return written
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from migrate.report.model import FunnelRow, RunReport
+from migrate.report.model import FunnelRow, ObjectReport, RunReport
 
 TEMPLATE = "report.html.j2"
 BAR_PARTS = ("loaded", "merged", "rejected", "out_of_scope", "unaccounted")
@@ -45,6 +45,11 @@ def write_html(report: RunReport, path: Path) -> Path:
     return path
 
 
+def render_template(name: str, **context: Any) -> str:
+    """Render one of the report templates (HTML) with ``context``."""
+    return _environment().get_template(name).render(**context)
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("migrate.report", "templates"),
@@ -55,7 +60,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(number=number, seconds=seconds, metric=metric)
-    env.globals.update(bar=bar, flatten=flatten)
+    env.globals.update(bar=bar, flatten=flatten, funnel_steps=funnel_steps, percent=percent)
     return env
 
 
@@ -93,6 +98,33 @@ def bar(row: FunnelRow) -> list[dict[str, Any]]:
         if count:
             parts.append({"name": name, "count": count, "width": round(100 * count / total, 2)})
     return parts
+
+
+CHART_WIDTH = 400
+
+
+def funnel_steps(obj: ObjectReport) -> list[dict[str, Any]]:
+    """The object's funnel as chart steps: extracted, valid, after merging, loaded."""
+    rows = obj.funnel
+    extracted = sum(r.extracted for r in rows)
+    valid = extracted - sum(r.rejected for r in rows)
+    golden = valid - sum(r.merged for r in rows)
+    steps = [
+        ("Extracted", extracted, "extracted"),
+        ("Passed the rules", valid, "valid"),
+        ("After merging duplicates", golden, "golden"),
+        ("Loaded in this batch", sum(r.loaded for r in rows), "loaded"),
+    ]
+    scale = CHART_WIDTH / max(extracted, 1)
+    return [
+        {"label": label, "count": count, "css": css, "width": round(max(count, 0) * scale, 1)}
+        for label, count, css in steps
+    ]
+
+
+def percent(value: float | None) -> str:
+    """A share in percent with one decimal; blank when there is none."""
+    return "" if value is None else f"{value:.1f} %"
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

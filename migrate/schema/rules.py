@@ -2,21 +2,36 @@
 
 Rule ids are ``schema.<field>.<check>``; a uniqueness rule over several fields
 (the business key, ``unique_together``) joins them with ``+``:
-``schema.company+customer_no.unique``. Rules are listed in a fixed order (fields
-in declared order, then checks in ``CHECKS`` order, then compound keys), which
-is the order in which findings are recorded.
+``schema.company+customer_no.unique``. A cross-field check (``checks:``) keeps
+its declared id. Rules are listed in a fixed order (fields in declared order,
+then checks in ``CHECKS`` order, then compound keys, then cross-field checks),
+which is the order in which findings are recorded. Value checks take the
+field's ``severity``; type, required, length and unique always reject.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 
+from migrate.schema.crossfield import check_fields, check_template
 from migrate.spec.mapping import Mapping, TargetField
 
-CHECKS = ("type", "required", "length", "pattern", "allowed", "range", "unique")
+CHECKS = (
+    "type",
+    "required",
+    "length",
+    "pattern",
+    "allowed",
+    "check_table",
+    "range",
+    "precision",
+    "unique",
+)
+# Checks whose severity the field declares; the others the target itself refuses.
+VALUE_CHECKS = frozenset({"pattern", "allowed", "check_table", "range", "precision"})
 
 TYPE_WORDS = {
     "string": "text",
@@ -32,6 +47,12 @@ TEMPLATES = {
     "length": "{field} is {size} characters; the target allows {length}",
     "pattern": "{field} '{value}' does not have the expected format {pattern}",
     "allowed": "{field} '{value}' is not one of the allowed values",
+    "check_table": "{field} '{value}' is not in the target's table {table}",
+    "precision": (
+        "{field} {value} does not fit the target's number format: "
+        "at most {whole} digits before and {scale} after the decimal point"
+    ),
+    "precision_integer": "{field} {value} has more than {precision} digits",
     "unique": "{field} '{value}' occurs {count} times; it must be unique",
     "unique_together": (
         "the combination of {field_list} '{value}' occurs {count} times; it must be unique"
@@ -56,6 +77,7 @@ class SchemaRule:
     params: tuple[tuple[str, object], ...] = ()
     owner: str | None = None
     personal: bool = False
+    severity: str = "reject"
 
     @property
     def field(self) -> str:
@@ -88,6 +110,16 @@ def schema_rules(mapping: Mapping) -> dict[str, SchemaRule]:
     for fields in compound:
         rule = _compound_rule(mapping, fields)
         rules[rule.rule] = rule
+    for check in mapping.checks:
+        rules[check.id] = SchemaRule(
+            check.id,
+            "crossfield",
+            check_fields(check, mapping),
+            check_template(check, mapping),
+            owner=check.owner,
+            personal=any(mapping.fields[name].personal for name in check_fields(check, mapping)),
+            severity=check.severity,
+        )
     return rules
 
 
@@ -120,6 +152,7 @@ def _field_rules(name: str, spec: TargetField, *, unique: bool) -> Iterator[Sche
             tuple(merged.items()),
             spec.owner,
             spec.personal,
+            spec.severity if check in VALUE_CHECKS else "reject",
         )
 
     if spec.type != "string":
@@ -132,11 +165,29 @@ def _field_rules(name: str, spec: TargetField, *, unique: bool) -> Iterator[Sche
         yield make("pattern", TEMPLATES["pattern"], pattern=spec.pattern)
     if spec.allowed is not None:
         yield make("allowed", TEMPLATES["allowed"])
+    if spec.check_table is not None:
+        yield make("check_table", TEMPLATES["check_table"], table=spec.check_table.file)
     if spec.min is not None or spec.max is not None:
         template = RANGE_TEMPLATES[(spec.min is not None, spec.max is not None)]
         yield make("range", template, min=_number(spec.min), max=_number(spec.max))
+    if spec.precision is not None:
+        yield _precision_rule(spec, make)
     if unique:
         yield make("unique", TEMPLATES["unique"])
+
+
+def _precision_rule(spec: TargetField, make: Callable[..., SchemaRule]) -> SchemaRule:
+    assert spec.precision is not None
+    if spec.type == "integer":
+        return make("precision", TEMPLATES["precision_integer"], precision=spec.precision)
+    scale = spec.scale or 0
+    return make(
+        "precision",
+        TEMPLATES["precision"],
+        precision=spec.precision,
+        scale=scale,
+        whole=spec.precision - scale,
+    )
 
 
 def _compound_rule(mapping: Mapping, fields: tuple[str, ...]) -> SchemaRule:

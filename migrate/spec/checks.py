@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -10,6 +11,10 @@ from migrate.errors import SpecError
 from migrate.spec.condition import Condition
 from migrate.spec.errors import key_path
 from migrate.spec.loader import PROJECT_FILE, ObjectSpec, Project
+from migrate.spec.rules import Step
+
+if TYPE_CHECKING:
+    from migrate.ops.registry import OpParams
 
 # Op arguments whose value names another field of the same row.
 FIELD_ARGS = {"other", "category_field"}
@@ -21,6 +26,8 @@ def check_project(project: Project) -> None:
         _check_mapping(obj)
         known = _check_rules(obj)
         _check_object_links(project, obj, known)
+        _check_cross_checks(obj)
+        _check_reject_rates(obj)
     _check_scopes(project)
 
 
@@ -74,17 +81,28 @@ def _check_rules(obj: ObjectSpec) -> list[str]:
         if step.when is not None:
             _check_condition(step.when, known, file, f"{where}.when")
         try:
-            parse_params(OPS[step.op], step.args)
+            params = parse_params(OPS[step.op], step.args)
         except ValidationError as error:
             first = error.errors()[0]
             path = key_path([f"{where}.args", *first["loc"]])
             raise SpecError(file, path, first["msg"], _param_names(step.op)) from None
         for arg in FIELD_ARGS & set(step.args):
             _require(str(step.args[arg]), known, file, f"{where}.args.{arg}")
-        if step.into is not None and step.into not in known:
-            known.append(step.into)
+        _check_step_shape(step, params, file, where)
+        known.extend(name for name in dict.fromkeys(step.writes()) if name not in known)
     _check_match(obj, file, known)
     return known
+
+
+def _check_step_shape(step: Step, params: OpParams, file: str, where: str) -> None:
+    """The step's fields and ``into`` fit its op (split: one into many; join: many into one)."""
+    from migrate.ops.registry import OPS, shape_problem
+
+    problem = shape_problem(OPS[step.op], step.fields, step.into)
+    if problem is None:
+        problem = params.step_problem(step.fields, step.writes())
+    if problem is not None:
+        raise SpecError(file, f"{where}.into" if step.into is not None else where, problem)
 
 
 def _param_names(op: str) -> list[str]:
@@ -122,6 +140,33 @@ def _check_object_links(project: Project, obj: ObjectSpec, known: list[str]) -> 
         _require(total.field, known, PROJECT_FILE, f"{base}.control_totals[{i}].field")
         for j, name in enumerate(total.by):
             _require(name, known, PROJECT_FILE, f"{base}.control_totals[{i}].by[{j}]")
+
+
+def _check_cross_checks(obj: ObjectSpec) -> None:
+    """Cross-field checks read declared fields only and have ids no rule step uses."""
+    file, fields = obj.mapping_file, list(obj.mapping.fields)
+    steps = {step.id for step in obj.rules.steps}
+    for i, check in enumerate(obj.mapping.checks):
+        for name in sorted(check.fields()):
+            _require(name, fields, file, f"checks[{i}]")
+        if check.id in steps:
+            raise SpecError(file, f"checks[{i}].id", f"{check.id!r} is also a rule step's id")
+
+
+def _check_reject_rates(obj: ObjectSpec) -> None:
+    """Per-rule reject-rate limits name rules the object has."""
+    from migrate.schema import schema_rules
+    from migrate.spec.project import RejectRates
+
+    limits = obj.model.max_reject_rate
+    if not isinstance(limits, RejectRates) or not limits.rules:
+        return
+    known = {step.id for step in obj.rules.steps} | set(schema_rules(obj.mapping))
+    known |= {vm.rule_id or f"map.{name}" for name, vm in obj.mapping.value_maps.items()}
+    known |= {f"ref.{ref.field}" for ref in obj.model.references}
+    for rule in limits.rules:
+        path = f"objects.{obj.name}.max_reject_rate.rules.{rule}"
+        _require(rule, sorted(known), PROJECT_FILE, path, "rule")
 
 
 def _check_scopes(project: Project) -> None:

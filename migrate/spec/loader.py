@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from migrate.errors import SpecError
 from migrate.spec.errors import from_validation_error
-from migrate.spec.mapping import Mapping, ValueMap
+from migrate.spec.mapping import CheckTable, Mapping, ValueMap
 from migrate.spec.project import ObjectSpecModel, ProjectModel
 from migrate.spec.rules import Rules
 
@@ -47,6 +47,7 @@ class ObjectSpec:
     value_maps: dict[str, LoadedValueMap]
     mapping_file: str
     rules_file: str | None
+    check_tables: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def table(self) -> str:
@@ -97,7 +98,12 @@ def _load_object(
         map_name: _load_value_map(root, mapping_file, map_name, spec, hashes)
         for map_name, spec in mapping.value_maps.items()
     }
-    return ObjectSpec(name, model, mapping, rules, maps, mapping_file, rules_path)
+    tables = {
+        field_name: _load_check_table(root, mapping_file, field_name, spec.check_table, hashes)
+        for field_name, spec in mapping.fields.items()
+        if spec.check_table is not None
+    }
+    return ObjectSpec(name, model, mapping, rules, maps, mapping_file, rules_path, tables)
 
 
 def read_yaml(root: Path, relative: str, hashes: dict[str, str] | None = None) -> Any:
@@ -153,6 +159,25 @@ def _load_value_map(
             raise SpecError(relative, f"row {number}", f"legacy value {legacy!r} is mapped twice")
         table[legacy] = row["target"]
     return LoadedValueMap(name, table, spec)
+
+
+def _load_check_table(
+    root: Path, mapping_file: str, name: str, spec: CheckTable, hashes: dict[str, str]
+) -> list[str]:
+    """The allowed values of field ``name``: one column of a CSV beside the mapping file."""
+    relative = str(Path(mapping_file).parent / spec.file)
+    path = root / relative
+    if not path.exists():
+        raise SpecError(mapping_file, f"fields.{name}.check_table.file", f"{relative} not found")
+    raw = path.read_bytes()
+    hashes[relative] = hashlib.sha256(raw).hexdigest()
+    reader = csv.DictReader(raw.decode("utf-8-sig").splitlines())
+    header = list(reader.fieldnames or [])
+    column = spec.column or (header[0] if header else "")
+    if column not in header:
+        where = f"fields.{name}.check_table.column"
+        raise SpecError(mapping_file, where, f"{relative} has no column {column!r}", header)
+    return [row[column] for row in reader if (row[column] or "").strip()]
 
 
 def _dependency_order(model: ProjectModel) -> list[str]:

@@ -7,8 +7,18 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from migrate.spec.base import Strict
+from migrate.spec.condition import Condition
 
 FieldType = Literal["string", "integer", "decimal", "date", "boolean"]
+Severity = Literal["reject", "warn"]
+CompareOp = Literal["==", "!=", "<", "<=", ">", ">="]
+
+
+class CheckTable(Strict):
+    """Allowed values read from a CSV under mappings/, as the target's configuration table."""
+
+    file: str = Field(description="CSV file under mappings/ (UTF-8, with a header row)")
+    column: str | None = Field(default=None, description="column of the values [default: first]")
 
 
 class TargetField(Strict):
@@ -25,6 +35,14 @@ class TargetField(Strict):
     personal: bool = Field(default=False, description="personal data: masked in every report")
     description: str | None = None
     owner: str | None = None
+    check_table: CheckTable | None = None
+    precision: int | None = Field(default=None, gt=0, description="most digits a number may have")
+    scale: int | None = Field(default=None, ge=0, description="most digits after the point")
+    severity: Severity = Field(
+        default="reject",
+        description="of the value checks (pattern, allowed, check_table, range, precision); "
+        "type, required, length and unique always reject: the target refuses those",
+    )
 
 
 class FieldSource(Strict):
@@ -72,6 +90,53 @@ class UniqueKey(Strict):
     fields: list[str] = Field(min_length=1)
 
 
+class Compare(Strict):
+    """``field`` compared with another field of the same row (``other``) or a constant."""
+
+    field: str
+    op: CompareOp
+    other: str | None = None
+    value: Any = Field(default=None, description="a constant in the field's type")
+
+    @model_validator(mode="after")
+    def _other_or_value(self) -> Compare:
+        if (self.other is None) == (self.value is None):
+            raise ValueError("give exactly one of 'other' or 'value'")
+        return self
+
+
+class CrossCheck(Strict):
+    """A check over several fields of a row: ``require`` a condition or ``compare`` two values.
+
+    ``when`` limits it to the rows matching a condition; rows where a compared
+    value is missing pass (``required`` is the check for missing values).
+    """
+
+    id: str
+    when: Condition | None = None
+    require: Condition | None = None
+    compare: Compare | None = None
+    severity: Severity = "reject"
+    owner: str | None = None
+    reason: str | None = Field(default=None, description="what the reader is told; {value} allowed")
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _require_or_compare(self) -> CrossCheck:
+        if (self.require is None) == (self.compare is None):
+            raise ValueError("give exactly one of 'require' or 'compare'")
+        return self
+
+    def fields(self) -> set[str]:
+        """Every field the check reads."""
+        found = self.when.fields() if self.when is not None else set()
+        if self.require is not None:
+            found |= self.require.fields()
+        if self.compare is not None:
+            found |= {self.compare.field} | ({self.compare.other} if self.compare.other else set())
+        return found
+
+
 class Mapping(Strict):
     """The whole mapping file of one object."""
 
@@ -81,6 +146,15 @@ class Mapping(Strict):
     sources: dict[str, dict[str, FieldSource]]
     value_maps: dict[str, ValueMap] = {}
     unique_together: list[UniqueKey] = []
+    checks: list[CrossCheck] = Field(default=[], description="cross-field checks, by rule id")
+
+    @field_validator("checks")
+    @classmethod
+    def _unique_check_ids(cls, value: list[CrossCheck]) -> list[CrossCheck]:
+        ids = [check.id for check in value]
+        if twice := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ValueError(f"check id {twice[0]!r} is used twice")
+        return value
 
     @field_validator("sources", mode="before")
     @classmethod

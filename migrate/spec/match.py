@@ -31,6 +31,11 @@ class BlockingPass(Strict):
     name: str
     key: list[BlockingKeyPart] = Field(min_length=1)
     window: int | None = Field(default=None, ge=2, description="sorted-neighbourhood window")
+    unordered: bool = Field(
+        default=False,
+        description="sort the key parts within each row, so swapped fields (first name and "
+        "surname) still meet",
+    )
     max_block: int = Field(
         default=500, ge=2, description="larger blocks are skipped with a warning"
     )
@@ -92,3 +97,24 @@ class MergeSpec(Strict):
     survivor: SurvivorRule = SurvivorRule()
     default: SurvivorRule = SurvivorRule(rule="first_non_null")
     fields: dict[str, SurvivorRule] = {}
+
+
+class PartnerLink(Strict):
+    """``partner_of`` in migration.yaml: this object's golden records may be the same
+    business partner as another object's (a vendor that is also a customer).
+
+    Each golden record of this object is compared with the other object's golden
+    records (blocking and comparisons as in ``match``; both objects need the compared
+    fields); a pair scoring at or above ``thresholds.auto_merge`` links the two, one
+    to one (strongest first). ``field`` then holds the business partner key on both
+    objects' records: the other object's golden key for linked records, the own
+    golden key otherwise. Pairs in the review band go to
+    ``<out>/review/<object>_partner_review.csv``.
+    """
+
+    object: str
+    field: str = "partner_id"
+    blocking: list[BlockingPass] = Field(min_length=1)
+    compare: list[Comparison] = Field(min_length=1)
+    thresholds: Thresholds
+    mode: Literal["weights", "fellegi_sunter"] = "weights"

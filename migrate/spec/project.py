@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from migrate.spec.base import Strict
 from migrate.spec.condition import Condition
+from migrate.spec.match import PartnerLink
 
 SourceKind = Literal["csv", "excel", "parquet", "sql"]
 
@@ -54,6 +56,19 @@ class ControlTotal(Strict):
     by: list[str] = []
 
 
+Rate = Annotated[float, Field(ge=0, le=1)]
+
+
+class RejectRates(Strict):
+    """The largest acceptable share of an object's rows rejected, overall and per rule.
+
+    ``rules`` limits the share of rows with a finding of each named rule (reject or warn).
+    """
+
+    overall: Rate | None = None
+    rules: dict[str, Rate] = {}
+
+
 class ObjectSpecModel(Strict):
     """One migration object (customer, material, sales order line ...)."""
 
@@ -64,7 +79,23 @@ class ObjectSpecModel(Strict):
     references: list[Reference] = []
     target_table: str | None = None
     control_totals: list[ControlTotal] = []
-    max_reject_rate: float | None = Field(default=None, ge=0, le=1)
+    max_reject_rate: Rate | RejectRates | None = Field(
+        default=None, description="a share (overall) or {overall: share, rules: {rule: share}}"
+    )
+    partner_of: PartnerLink | None = Field(
+        default=None, description="golden records that may be another object's business partner"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _partner_runs_first(cls, data: Any) -> Any:
+        """The partner object is a dependency: its golden records must exist first."""
+        if isinstance(data, dict) and isinstance(data.get("partner_of"), dict):
+            other = data["partner_of"].get("object")
+            depends = list(data.get("depends_on") or [])
+            if isinstance(other, str) and other not in depends:
+                data = {**data, "depends_on": [*depends, other]}
+        return data
 
 
 class Scope(Strict):
@@ -80,12 +111,66 @@ class Target(Strict):
 
     url: str = "sqlite:///{out}/target.sqlite"
 
+    @field_validator("url")
+    @classmethod
+    def _no_password(cls, url: str) -> str:
+        """A password in the project would be a credential in a file: only ${VAR} may hold it."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            password = make_url(re.sub(r"\$\{[^}]*\}", "", url)).password
+        except (ArgumentError, ValueError):
+            return url
+        if password:
+            raise ValueError("a password must not be written in the project: use ${VARIABLE}")
+        return url
+
 
 class LoadFiles(Strict):
     """Which load-file formats are written per object."""
 
     formats: list[Literal["csv", "parquet", "xlsx"]] = ["csv", "parquet"]
     bom: bool = False
+
+
+class ProjectState(Strict):
+    """Where the project keeps what outlives a run (folders relative to the project).
+
+    ``decisions``: reviewers' match / no-match decisions, ``<object>.csv`` per object;
+    ``golden_keys``: the golden-key registry, ``<object>_golden_keys.csv`` per object
+    (null: no registry, every run keys its golden records afresh);
+    ``loads``: the record of every batch loaded into a target, one folder per target.
+    """
+
+    decisions: str = "decisions"
+    golden_keys: str | None = "state"
+    loads: str = "state/loads"
+
+
+class BatchPlan(Strict):
+    """One batch of the plan: a scope (none: all rows no earlier batch loaded) and its objects."""
+
+    scope: str | None = None
+    objects: list[str] = Field(default=[], description="objects to load (default: all)")
+    description: str | None = None
+
+
+class ColumnTolerance(Strict):
+    """How closely a target value must match its load file value to count as equal."""
+
+    tolerance: float = Field(default=0, ge=0, description="numbers: largest gap; dates: days")
+    trim: bool = Field(default=True, description="text: ignore leading and trailing whitespace")
+    ignore_case: bool = False
+
+
+class ReconcileSettings(Strict):
+    """``migrate reconcile``: per-column tolerances (``<object>.<field>``) and bucket size."""
+
+    columns: dict[str, ColumnTolerance] = {}
+    bucket_rows: int = Field(
+        default=1000, ge=1, description="keys per checksum bucket compared inside the database"
+    )
 
 
 class ProjectModel(Strict):
@@ -98,6 +183,11 @@ class ProjectModel(Strict):
     default_scope: str | None = None
     target: Target = Target()
     load: LoadFiles = LoadFiles()
+    state: ProjectState = ProjectState()
+    batches: dict[str, BatchPlan] = Field(
+        default={}, description="the batch plan, in load order: name -> scope and objects"
+    )
+    reconcile: ReconcileSettings = ReconcileSettings()
 
     @model_validator(mode="after")
     def _known_names(self) -> ProjectModel:
@@ -112,4 +202,26 @@ class ProjectModel(Strict):
                     raise ValueError(f"scope {scope_name!r} names unknown object {obj!r}")
         if self.default_scope is not None and self.default_scope not in self.scopes:
             raise ValueError(f"default_scope {self.default_scope!r} is not a declared scope")
+        self._check_batches()
         return self
+
+    def _check_batches(self) -> None:
+        """Batch plans name declared scopes and objects; an object's dependencies load with it
+        or in an earlier batch."""
+        loaded: set[str] = set()
+        for name, batch in self.batches.items():
+            if batch.scope is not None and batch.scope not in self.scopes:
+                raise ValueError(f"batch {name!r} names unknown scope {batch.scope!r}")
+            unknown = [obj for obj in batch.objects if obj not in self.objects]
+            if unknown:
+                raise ValueError(f"batch {name!r} names unknown object {unknown[0]!r}")
+            chosen = set(batch.objects or self.objects)
+            for obj in sorted(chosen):
+                spec = self.objects[obj]
+                needs = set(spec.depends_on) | {r.object for r in spec.references}
+                missing = sorted(needs - chosen - loaded)
+                if missing:
+                    raise ValueError(
+                        f"batch {name!r} loads {obj!r} before its dependency {missing[0]!r}"
+                    )
+            loaded |= chosen

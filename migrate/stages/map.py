@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from migrate.ledger import IDENTITY
@@ -76,7 +77,8 @@ def _raw_values(rows: pd.DataFrame, spec: FieldSource) -> pd.Series:
     if spec.const is not None:
         return pd.Series(spec.const, index=rows.index, dtype="str")
     assert spec.column is not None
-    values = rows[spec.column].astype("str").where(rows[spec.column].notna())
+    column = rows[spec.column]
+    values = column if column.dtype == "str" else column.astype("str").where(column.notna())
     if spec.default is not None:
         blank = values.isna() | (values.str.strip() == "")
         values = values.mask(blank, spec.default)
@@ -108,15 +110,16 @@ def _reject_unmapped(
 ) -> tuple[pd.DataFrame, int]:
     """Reject rows with a value the map does not know, where its policy says reject."""
     flag_columns = [c for c in frame.columns if c.startswith("_unmapped_")]
-    bad_any = pd.Series(False, index=frame.index)
+    bad_any = np.zeros(len(frame), dtype=bool)
     for column in flag_columns:
         field = column.removeprefix("_unmapped_")
-        bad = frame[column].notna()
+        bad = frame[column].notna().to_numpy(dtype=bool)
         if bad.any():
-            _record_rejects(frame[bad], frame.loc[bad, column], obj, field, ctx)
+            rows = frame.loc[bad, [*IDENTITY, column]]  # only what the finding needs
+            _record_rejects(rows, rows[column], obj, field, ctx)
         bad_any |= bad
-    kept = frame[~bad_any].drop(columns=flag_columns)
-    return kept, int(bad_any.sum())
+    kept = frame.drop(columns=flag_columns)
+    return (kept[~bad_any] if bad_any.any() else kept), int(bad_any.sum())
 
 
 def _record_rejects(

@@ -1,7 +1,7 @@
 """Match stage: find the records of one object that are the same real-world thing.
 
 Without ``rules.match`` every row is its own cluster. Otherwise, over the rows
-in ``_rid`` order:
+in ``_rid`` order, ``migrate.matching.engine`` blocks, scores and clusters:
 
 1. blocking (``migrate.matching.blocking``) proposes candidate pairs, pass by
    pass; oversized blocks are skipped and reported in the metrics;
@@ -9,68 +9,50 @@ in ``_rid`` order:
    ``migrate.matching.fellegi_sunter``) gives each pair a score in [0, 1] plus a
    similarity and contribution per comparison;
 3. decisions: ``score >= auto_merge`` is a match, ``review <= score < auto_merge``
-   goes to ``<out>/review/<object>_review.csv`` and is not merged, below is distinct;
-4. clustering (``migrate.matching.clustering``): connected components of the
-   matches, split by the chaining guard when ``cluster_floor`` is set.
+   goes to review and is not merged, below is distinct -- unless a reviewer decided
+   the pair (``ctx.extras["decisions:<object>"]``, from the project's decisions
+   file): then the verdict wins, and a decided pair is never asked again;
+4. clustering under constraints (``migrate.matching.constraints``): reviewers'
+   matches, records registered under one golden key (``ctx.extras["golden_keys:
+   <object>"]``) and scored matches join records; no-match verdicts, the chaining
+   guard (``cluster_floor``) and different registered golden keys keep them apart.
+   A scored match that would join two registered golden keys goes to review
+   (note ``would re-key``) and is reported in the metrics instead of re-keying
+   records already loaded.
 
-The frame comes back with an int ``_cluster`` column (smallest ``_rid`` of the
-cluster). The scored pairs go to ``ctx.extras["pairs:<object>"]`` with columns
-``rid_a, rid_b, score, decision, passes, cut, same_cluster`` and
-``<label>_sim`` / ``<label>_contrib`` per comparison (``cut``: a match the
-chaining guard removed).
+Review pairs go to ``<out>/review/<object>_review.csv`` and, with the merged pairs,
+to the review workbook ``<out>/review/<object>_review.xlsx``. The frame comes back
+with an int ``_cluster`` column (smallest ``_rid`` of the cluster). The scored pairs
+go to ``ctx.extras["pairs:<object>"]`` with columns ``rid_a, rid_b, score, decision,
+passes, cut, same_cluster, reviewed, note`` and ``<label>_sim`` / ``<label>_contrib``
+per comparison (``cut``: a match the constraints removed).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from migrate.matching import fellegi_sunter as fs
-from migrate.matching.blocking import Candidates, candidate_pairs
-from migrate.matching.clustering import Edges, cluster_sizes, components, guard_chains
+from migrate.matching.engine import Constraints, MatchOutcome, decide, match_frame
+from migrate.matching.metrics import match_metrics
 from migrate.matching.review import review_frame, write_review
-from migrate.matching.scoring import comparison_labels, similarity_matrix, weighted_scores
+from migrate.matching.scoring import comparison_labels
+from migrate.review.decisions import positions as decided_positions
+from migrate.review.workbook import MERGED_ROWS, write_workbook
 from migrate.spec.loader import ObjectSpec
-from migrate.spec.match import MatchSpec, Thresholds
+from migrate.spec.match import MatchSpec
 from migrate.stages.base import RunContext, StageResult
+from migrate.state.registry import identity, labels, registered_links
 
 STAGE = "match"
-LARGE_CLUSTER = 50
-
-
-@dataclass
-class Scored:
-    """Scores of the candidate pairs and, per comparison, similarity and contribution."""
-
-    score: np.ndarray
-    sims: np.ndarray
-    contrib: np.ndarray
-    model: dict[str, Any] | None = None
-
-
-class _Clock:
-    """Seconds spent per phase."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = round(time.perf_counter() - started, 4)
+__all__ = ["STAGE", "decide", "run"]
 
 
 def run(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> tuple[pd.DataFrame, StageResult]:
-    """Add ``_cluster`` to ``frame``; record pairs, review file and metrics."""
+    """Add ``_cluster`` to ``frame``; record pairs, review files and metrics."""
     started = time.perf_counter()
     spec = obj.rules.match
     out = frame.copy()
@@ -88,147 +70,111 @@ def _match(
     frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext, spec: MatchSpec
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Cluster id per row of ``frame`` (in its order) and the stage metrics."""
-    clock = _Clock()
     rids = frame["_rid"].to_numpy(dtype=np.int64)
     order = np.argsort(rids, kind="stable")
     ordered = frame.iloc[order].set_axis(pd.Index(rids[order]), axis=0)
-    labels = comparison_labels(spec.compare)
-    with clock.phase("blocking"):
-        candidates = candidate_pairs(ordered, spec.blocking)
-    with clock.phase("scoring"):
-        scored = _score(ordered, candidates, spec, ctx, obj.name)
-        decision = decide(scored.score, spec.thresholds)
-    with clock.phase("clustering"):
-        roots, kept, guard = _cluster(len(ordered), candidates, scored.score, decision, spec)
-    pairs = _pairs_frame(rids[order], candidates, scored, decision, kept, roots, labels)
+    constraints, state = _constraints(ordered, obj, ctx)
+
+    def report(done: int, total: int) -> None:
+        ctx.progress(f"match {obj.name}: scoring", done, total)
+
+    outcome = match_frame(ordered, spec, constraints, report)
+    labels_ = comparison_labels(spec.compare)
+    pairs = _pairs_frame(rids[order], outcome, labels_)
     ctx.extras[f"pairs:{obj.name}"] = pairs
-    with clock.phase("review"):
-        table = review_frame(ordered, pairs[pairs["decision"] == "review"], spec.compare, labels)
-        path = write_review(table, ctx.out_dir / "review" / f"{obj.name}_review.csv")
-        review_path = path.relative_to(ctx.out_dir).as_posix()
+    started = time.perf_counter()
+    files = _write_review(ordered, pairs, obj, ctx, spec, labels_)
+    outcome.seconds["review"] = round(time.perf_counter() - started, 4)
     clusters = np.empty(len(frame), dtype=np.int64)
-    clusters[order] = rids[order][roots]
-    metrics = _metrics(candidates, decision, roots, rids[order], guard, scored)
-    metrics["review_file"] = review_path
-    metrics["seconds"] = clock.seconds
+    clusters[order] = rids[order][outcome.roots]
+    metrics = match_metrics(outcome, rids[order], ordered, constraints, state)
+    metrics.update(files)
+    metrics["seconds"] = outcome.seconds
     return clusters, metrics
 
 
-def _score(
-    ordered: pd.DataFrame, candidates: Candidates, spec: MatchSpec, ctx: RunContext, name: str
-) -> Scored:
-    """Weighted-mean or Fellegi-Sunter scores of the candidate pairs."""
-
-    def report(done: int, total: int) -> None:
-        ctx.progress(f"match {name}: scoring", done, total)
-
-    left, right = candidates.left, candidates.right
-    sims = similarity_matrix(ordered, left, right, spec.compare, on_chunk=report)
-    if spec.mode == "weights":
-        weights = np.array([c.weight for c in spec.compare], dtype=float)
-        score, contrib = weighted_scores(sims, weights)
-        return Scored(score, sims, contrib)
-    sample_a, sample_b = fs.random_pairs(len(ordered))
-    sample = similarity_matrix(ordered, sample_a, sample_b, spec.compare, fs.LEVEL_BOUNDS[-1])
-    level = fs.levels(sims)
-    pass_fields = [{part.field for part in p.key} for p in spec.blocking]
-    inform = fs.informative(candidates.mask, pass_fields, [c.field for c in spec.compare])
-    params = fs.estimate_m(level, fs.estimate_u(fs.levels(sample)), inform)
-    score, contrib = fs.score(level, params)
-    model = params.to_dict(comparison_labels(spec.compare))
-    return Scored(score, sims, contrib, model)
-
-
-def decide(score: np.ndarray, thresholds: Thresholds) -> np.ndarray:
-    """``match`` / ``review`` / ``distinct`` per score."""
-    return np.select(
-        [score >= thresholds.auto_merge, score >= thresholds.review],
-        ["match", "review"],
-        default="distinct",
-    ).astype(object)
+def _constraints(
+    ordered: pd.DataFrame, obj: ObjectSpec, ctx: RunContext
+) -> tuple[Constraints, dict[str, Any]]:
+    """Reviewers' decisions and registered golden keys as positions in ``ordered``."""
+    records = identity(ordered["_system"], ordered["_key"])
+    state: dict[str, Any] = {"decisions_not_in_run": 0, "label_names": np.empty(0, dtype=object)}
+    a = b = np.empty(0, np.int64)
+    verdict = np.empty(0, dtype=bool)
+    decisions = ctx.extras.get(f"decisions:{obj.name}")
+    if decisions is not None and len(decisions):
+        a, b, verdict, state["decisions_not_in_run"] = decided_positions(decisions, records)
+    registry = ctx.extras.get(f"golden_keys:{obj.name}")
+    if registry is None or not len(registry):
+        return Constraints(a, b, verdict), state
+    codes, names = labels(registry, records)
+    own = _own_keys(ordered, obj)
+    owners = np.zeros(len(codes), dtype=bool)
+    has = codes >= 0
+    owners[has] = own[has] == names[codes[has]]
+    state["label_names"] = names
+    links = registered_links(codes, owners)
+    return Constraints(a, b, verdict, codes, links), state
 
 
-def _cluster(
-    n: int, candidates: Candidates, score: np.ndarray, decision: np.ndarray, spec: MatchSpec
-) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Component root per position, which match edges were kept, and guard figures."""
-    is_match = np.flatnonzero(decision == "match")
-    pairs = Edges(candidates.left, candidates.right, score)
-    matches = pairs.take(is_match)
-    kept = np.ones(len(is_match), dtype=bool)
-    guard = {"edges_cut": 0, "clusters_split": 0}
-    if spec.cluster_floor is not None:
-        result = guard_chains(n, matches, pairs, spec.cluster_floor)
-        kept = result.kept
-        guard = {"edges_cut": result.edges_removed, "clusters_split": result.clusters_split}
-    roots = components(n, matches.a[kept], matches.b[kept])
-    kept_all = np.zeros(len(score), dtype=bool)
-    kept_all[is_match[kept]] = True
-    return roots, kept_all, guard
+def _own_keys(ordered: pd.DataFrame, obj: ObjectSpec) -> np.ndarray:
+    """Each row's own business key (key fields joined with '|'), as the merge builds it."""
+    from migrate.stages.merge import golden_keys
+
+    fields = [name for name in obj.mapping.key if name in ordered.columns]
+    if not fields:
+        return np.full(len(ordered), "", dtype=object)
+    return golden_keys(ordered, fields).to_numpy(dtype=object)
 
 
-def _pairs_frame(
-    rids: np.ndarray,
-    candidates: Candidates,
-    scored: Scored,
-    decision: np.ndarray,
-    kept: np.ndarray,
-    roots: np.ndarray,
-    labels: list[str],
-) -> pd.DataFrame:
+def _pairs_frame(rids: np.ndarray, outcome: MatchOutcome, labels_: list[str]) -> pd.DataFrame:
     """The scored pairs by ``_rid`` with decision, passes and per-comparison figures."""
+    candidates, scored, roots = outcome.candidates, outcome.scored, outcome.roots
     left, right = candidates.left, candidates.right
     columns: dict[str, Any] = {
         "rid_a": rids[left],
         "rid_b": rids[right],
         "score": scored.score,
-        "decision": pd.array(decision, dtype="str"),
+        "decision": pd.array(outcome.decision, dtype="str"),
         "passes": pd.array(candidates.pass_labels(), dtype="str"),
-        "cut": (decision == "match") & ~kept,
+        "cut": (outcome.decision == "match") & ~outcome.kept,
         "same_cluster": roots[left] == roots[right],
+        "reviewed": pd.array(outcome.reviewed, dtype="str"),
+        "note": pd.array(outcome.note, dtype="str"),
     }
-    for column, label in enumerate(labels):
+    for column, label in enumerate(labels_):
         columns[f"{label}_sim"] = scored.sims[:, column]
         columns[f"{label}_contrib"] = scored.contrib[:, column]
-    return pd.DataFrame(columns)
+    frame = pd.DataFrame(columns)
+    frame["kept"] = outcome.kept
+    return frame
 
 
-def _metrics(
-    candidates: Candidates,
-    decision: np.ndarray,
-    roots: np.ndarray,
-    rids: np.ndarray,
-    guard: dict[str, int],
-    scored: Scored,
+def _write_review(
+    ordered: pd.DataFrame,
+    pairs: pd.DataFrame,
+    obj: ObjectSpec,
+    ctx: RunContext,
+    spec: MatchSpec,
+    labels_: list[str],
 ) -> dict[str, Any]:
-    """Stage figures: pairs per pass, decisions, clusters, skipped blocks, warnings."""
-    sizes = cluster_sizes(roots)
-    cluster_roots, counts = np.unique(roots[sizes > 1], return_counts=True)
-    large = [
-        {"cluster": int(rids[r]), "size": int(c)}
-        for r, c in zip(cluster_roots, counts, strict=True)
-        if c > LARGE_CLUSTER
-    ]
-    warnings = [
-        f"blocking pass {s.pass_name!r}: block {s.key!r} has {s.size} rows "
-        f"(over max_block); skipped"
-        for s in candidates.skipped
-    ] + [f"cluster {c['cluster']} has {c['size']} rows" for c in large]
-    metrics: dict[str, Any] = {
-        "pairs_per_pass": dict(candidates.per_pass),
-        "candidate_pairs": len(candidates),
-        "matches": int((decision == "match").sum()),
-        "reviews": int((decision == "review").sum()),
-        "distinct": int((decision == "distinct").sum()),
-        "clusters": len(cluster_roots),
-        "rows_in_clusters": int(counts.sum()),
-        "largest_cluster": int(counts.max()) if len(counts) else 1 if len(rids) else 0,
-        "skipped_blocks": len(candidates.skipped),
-        "skipped_block_list": [s.to_dict() for s in candidates.skipped],
-        "large_clusters": large,
-        **guard,
-        "warnings": warnings,
+    """The review CSV (review pairs) and workbook (review and merged pairs)."""
+    folder = ctx.out_dir / "review"
+    asked = pairs[(pairs["decision"] == "review") & (pairs["reviewed"] == "")]
+    review = review_frame(ordered, asked.drop(columns="reviewed"), spec.compare, labels_)
+    csv = write_review(review, folder / f"{obj.name}_review.csv")
+    merged_pairs = pairs[pairs["kept"].to_numpy(dtype=bool)]
+    merged = review_frame(
+        ordered, merged_pairs.nsmallest(MERGED_ROWS, "score"), spec.compare, labels_, True
+    )
+    book = write_workbook(
+        folder / f"{obj.name}_review.xlsx",
+        obj.name,
+        ctx.run_id,
+        {"review": review, "merged": merged},
+    )
+    return {
+        "review_file": csv.relative_to(ctx.out_dir).as_posix(),
+        "review_workbook": book.relative_to(ctx.out_dir).as_posix(),
+        "merged_pairs_in_workbook": len(merged),
     }
-    if scored.model is not None:
-        metrics["fellegi_sunter"] = scored.model
-    return metrics

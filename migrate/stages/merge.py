@@ -9,7 +9,11 @@ survivorship rule (``merge.fields[field]``, else ``merge.default``); see
 fields first non-null in survivor-first order).
 
 The golden record keeps the survivor's identity columns and business key
-(``mapping.key``); the golden key is those key values joined with ``|``. The
+(``mapping.key``); the golden key is those key values joined with ``|``. With a
+golden-key registry (``ctx.extras["golden_keys:<object>"]``) a cluster keeps the
+golden key its records were loaded under (``migrate.matching.keys``): the record
+owning it survives, and where that record is absent the golden row's key fields
+take the registered key. The
 output holds the unclustered rows unchanged plus one golden row per cluster, in
 ``_rid`` order and indexed by ``_rid``, without ``_cluster``.
 
@@ -17,6 +21,11 @@ Recorded in the run context: the ledger's members (every non-survivor with its
 survivor and golden key), ``ctx.xref[<object>]`` (``_system``, ``_key``,
 ``golden_key`` for every input row) and ``ctx.extras["lineage:<object>"]``
 (``golden_key, field, _system, _key``: the record each golden value came from).
+
+Business partners (``partner_of`` in migration.yaml, ``migrate.matching.partner``):
+an object declaring it links each golden record to at most one golden record of
+the other object and writes the partner key into ``partner_of.field``; the other
+object's golden records carry their own golden key in that field.
 """
 
 from __future__ import annotations
@@ -27,6 +36,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from migrate.errors import SpecError
+from migrate.matching.keys import KeyPlan, plan_keys
+from migrate.matching.partner import link_partners
+from migrate.matching.review import review_frame, write_review
+from migrate.matching.scoring import comparison_labels
 from migrate.matching.survivorship import (
     choose_survivors,
     filled,
@@ -36,6 +50,7 @@ from migrate.matching.survivorship import (
 from migrate.spec.loader import ObjectSpec
 from migrate.spec.match import MergeSpec
 from migrate.stages.base import RunContext, StageResult
+from migrate.state.registry import identity
 
 STAGE = "merge"
 KEY_JOIN = "|"
@@ -51,8 +66,12 @@ def run(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> tuple[pd.DataF
     in_cluster = frame.groupby("_cluster")["_rid"].transform("size").to_numpy() > 1
     members = frame[in_cluster]
     keys = golden_keys(frame, obj.mapping.key)
+    plan = plan_keys(frame["_cluster"].to_numpy(), keys.to_numpy(), _registered(frame, obj, ctx))
+    kept_key = frame["_cluster"].map(plan.keys).to_numpy(dtype=object)
+    has_kept = pd.notna(kept_key)
+    preferred = (keys.to_numpy(dtype=object) == kept_key)[in_cluster]
     fields = managed_fields(frame, obj, spec)
-    survivors = choose_survivors(members, spec.survivor, fields)
+    survivors = choose_survivors(members, spec.survivor, fields, preferred)
     rank = survivor_first_rank(members, survivors, spec.survivor.order)
     rules = {name: spec.fields.get(name, spec.default) for name in fields}
     chosen = pick_values(members, rules, rank, fields)
@@ -61,9 +80,16 @@ def run(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> tuple[pd.DataF
     out = out.sort_values("_rid", kind="stable")
     out.index = pd.Index(out["_rid"].to_numpy())
     survivor_of = frame["_cluster"].map(survivors).fillna(frame["_rid"]).astype("int64")
-    golden_key = keys.reindex(pd.Index(survivor_of.to_numpy())).to_numpy()
+    own_of_survivor = keys.reindex(pd.Index(survivor_of.to_numpy())).to_numpy(dtype=object)
+    golden_key = np.where(has_kept, kept_key, own_of_survivor)
+    key_of = pd.Series(golden_key, index=frame["_rid"].to_numpy())
+    out = _rekey(out, obj, key_of, keys)
     _record(frame, obj, ctx, survivor_of, golden_key, chosen, survivors)
     metrics = _metrics(members, survivors, chosen, frame)
+    metrics["golden_keys"] = _key_metrics(plan, frame)
+    out, partners = _partners(out, obj, ctx, key_of)
+    if partners:
+        metrics["partners"] = partners
     seconds = time.perf_counter() - started
     return out, StageResult(STAGE, obj.name, len(frame), len(out), seconds, metrics)
 
@@ -75,6 +101,99 @@ def golden_keys(frame: pd.DataFrame, key: list[str]) -> pd.Series:
     for part in parts[1:]:
         joined = joined + KEY_JOIN + part
     return pd.Series(joined.to_numpy(), index=frame["_rid"].to_numpy())
+
+
+def _registered(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> np.ndarray:
+    """Per row, the golden key the registry holds for it (None where none)."""
+    registry = ctx.extras.get(f"golden_keys:{obj.name}")
+    if registry is None or not len(registry):
+        return np.full(len(frame), None, dtype=object)
+    keyed = pd.Series(
+        registry["golden_key"].to_numpy(dtype=object),
+        index=identity(registry["system"], registry["legacy_key"]),
+    )
+    found = keyed.reindex(identity(frame["_system"], frame["_key"]))
+    return found.astype(object).where(found.notna(), None).to_numpy(dtype=object)
+
+
+def _rekey(out: pd.DataFrame, obj: ObjectSpec, golden: pd.Series, own: pd.Series) -> pd.DataFrame:
+    """Golden rows whose kept key is not their survivor's own key take the kept key."""
+    rids = out["_rid"].to_numpy()
+    wanted = golden.reindex(rids).to_numpy(dtype=object)
+    differs = wanted != own.reindex(rids).to_numpy(dtype=object)
+    if not differs.any():
+        return out
+    out = out.copy()
+    key = obj.mapping.key
+    parts = pd.Series(wanted[differs]).str.split(KEY_JOIN, regex=False)
+    fits = parts.map(len).to_numpy() == len(key)
+    rows = out.index[differs][fits]
+    for i, name in enumerate(key):
+        out.loc[rows, name] = parts[fits].str[i].to_numpy()
+    return out
+
+
+def _partners(
+    out: pd.DataFrame, obj: ObjectSpec, ctx: RunContext, key_of: pd.Series
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The business partner key of each golden record (``partner_of``), both sides."""
+    own_keys = key_of.reindex(out["_rid"].to_numpy()).to_numpy(dtype=object)
+    link = obj.model.partner_of
+    if link is None:
+        fields = _partner_fields(obj, ctx)
+        if fields:
+            out = out.assign(**{name: own_keys for name in fields})
+        return out, {}
+    other = ctx.frames.get(link.object)
+    if other is None:
+        where = "partner_of.object"
+        raise SpecError(
+            "migration.yaml", f"objects.{obj.name}.{where}", f"{link.object!r} has not run"
+        )
+    other_obj = ctx.project.objects[link.object]
+    found = link_partners(out, other, link)
+    partner = own_keys.copy()
+    other_keys = golden_keys(other, other_obj.mapping.key).to_numpy(dtype=object)
+    partner[found.own] = other_keys[found.other]
+    out = out.assign(**{link.field: partner})
+    review = found.pairs[found.pairs["decision"] == "review"]
+    labels = comparison_labels(link.compare)
+    table = review_frame(found.combined, review, link.compare, labels)
+    path = write_review(table, ctx.out_dir / "review" / f"{obj.name}_partner_review.csv")
+    ctx.extras[f"partners:{obj.name}"] = pd.DataFrame(
+        {"golden_key": own_keys[found.own], "partner_key": partner[found.own], "score": found.score}
+    )
+    return out, {
+        "with": link.object,
+        "candidate_pairs": len(found.pairs),
+        "linked": len(found.own),
+        "reviews": len(review),
+        "review_file": path.relative_to(ctx.out_dir).as_posix(),
+    }
+
+
+def _partner_fields(obj: ObjectSpec, ctx: RunContext) -> list[str]:
+    """Partner key fields other objects declare on this one."""
+    objects = getattr(ctx.project, "objects", {})
+    return [
+        other.model.partner_of.field
+        for other in objects.values()
+        if other.model.partner_of is not None and other.model.partner_of.object == obj.name
+    ]
+
+
+def _key_metrics(plan: KeyPlan, frame: pd.DataFrame) -> dict[str, Any]:
+    """Golden keys kept from the registry, fresh ones, and splits / retirements."""
+    registered_clusters = int(pd.Series(plan.keys.index).isin(frame["_cluster"]).sum())
+    clusters = frame["_cluster"].nunique()
+    return {
+        "kept_from_registry": registered_clusters,
+        "new": int(clusters - registered_clusters),
+        "records_split_off": plan.split_count,
+        "split": plan.split,
+        "keys_retired": plan.retired_count,
+        "retired": plan.retired,
+    }
 
 
 def managed_fields(frame: pd.DataFrame, obj: ObjectSpec, spec: MergeSpec) -> list[str]:

@@ -16,6 +16,9 @@ from typing import Any
 import pandas as pd
 
 from migrate.ops.registry import OPS, parse_params
+from migrate.report import quality
+from migrate.report.clusters import cluster_summary
+from migrate.report.masking import mask_reason, mask_value
 from migrate.report.model import (
     ControlTotal,
     FileEntry,
@@ -25,8 +28,12 @@ from migrate.report.model import (
     RunReport,
     UnmappedValue,
 )
+from migrate.report.quality import object_profile
 from migrate.report.rejects import write_rejects
 from migrate.report.render import write_html, write_json
+from migrate.report.schema import RUN_REPORT, write_schema
+from migrate.report.sections import PulledIn
+from migrate.report.xlsx import write_xlsx
 from migrate.spec.loader import ObjectSpec
 from migrate.stages.base import RunContext
 from migrate.stages.map import Unmapped
@@ -35,7 +42,9 @@ FATE_SUMS = ("loaded", "merged", "rejected", "out_of_scope")
 
 
 def capture_totals_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> None:
-    """Keep each row's control-total values as mapped, before any rule changes them."""
+    """Keep what reconciling needs of the rows as mapped, before any rule changes them:
+    the fields' data-quality counts and each row's control-total values."""
+    quality.capture(frame, obj, ctx, quality.BEFORE)
     if not obj.model.control_totals:
         return
     parser = OPS["parse_decimal"]
@@ -71,7 +80,17 @@ def reconcile(ctx: RunContext, started: datetime) -> RunReport:
         objects=objects,
         files=files,
         messages=tuple(messages),
+        pulled_in=_pulled_in(ctx),
     )
+
+
+def _pulled_in(ctx: RunContext) -> tuple[PulledIn, ...]:
+    """The records the scope took in through references, in object and key order."""
+    plan = ctx.extras.get("scope_plan")
+    if plan is None:
+        return ()
+    items = [PulledIn(**entry) for entry in plan.pulled_in]
+    return tuple(sorted(items, key=lambda p: (p.object, p.key)))
 
 
 def _closes(funnel: pd.DataFrame) -> bool:
@@ -87,10 +106,15 @@ def _object_report(obj: ObjectSpec, funnel: pd.DataFrame, ctx: RunContext) -> Ob
             _funnel_row({str(k): v for k, v in r.items()}) for r in rows.to_dict("records")
         ),
         rejects_by_rule=_rule_counts(obj, ctx),
-        unmapped=tuple(_unmapped(ctx.extras.get(f"unmapped:{obj.name}", []))),
+        unmapped=tuple(
+            _unmapped(ctx.extras.get(f"unmapped:{obj.name}", []), _personal_fields(ctx))
+        ),
         control_totals=_control_totals(obj, ctx),
         stages=tuple(r.to_dict() for r in ctx.results if r.object == obj.name),
         match=_match_figures(obj, ctx),
+        already_loaded=dict(ctx.extras.get(f"already_loaded:{obj.name}", {})),
+        clusters=cluster_summary(ctx.ledger, obj.name),
+        profile=object_profile(obj, ctx),
     )
 
 
@@ -104,9 +128,13 @@ def _rule_counts(obj: ObjectSpec, ctx: RunContext) -> tuple[RuleCount, ...]:
     if findings.empty:
         return ()
     grouped = findings.groupby(["rule", "severity"], dropna=False, sort=True)
+    personal = _personal_fields(ctx)
     counts = []
     for (rule, severity), group in grouped:
         first = group.iloc[0]
+        reason = str(first["reason"])
+        if _is_personal(first["field"], personal):
+            reason = mask_reason(reason, first["value"])
         counts.append(
             RuleCount(
                 rule=str(rule),
@@ -114,15 +142,25 @@ def _rule_counts(obj: ObjectSpec, ctx: RunContext) -> tuple[RuleCount, ...]:
                 owner=None if pd.isna(first["owner"]) else str(first["owner"]),
                 field=None if pd.isna(first["field"]) else str(first["field"]),
                 count=len(group),
-                example_reason=str(first["reason"]),
+                example_reason=reason,
             )
         )
     return tuple(counts)
 
 
-def _unmapped(found: list[Unmapped]) -> list[UnmappedValue]:
+def _is_personal(field: object, personal: set[str]) -> bool:
+    """Whether a finding's field (``a`` or a compound ``a+b``) holds personal data."""
+    return isinstance(field, str) and any(part in personal for part in field.split("+"))
+
+
+def _unmapped(found: list[Unmapped], personal: set[str]) -> list[UnmappedValue]:
     return [
-        UnmappedValue(value_map=u.value_map, field=u.field, value=u.value, count=u.count)
+        UnmappedValue(
+            value_map=u.value_map,
+            field=u.field,
+            value=str(mask_value(u.value)) if u.field in personal else u.value,
+            count=u.count,
+        )
         for u in found
     ]
 
@@ -180,9 +218,17 @@ def write_outputs(ctx: RunContext, report: RunReport) -> None:
     )
     ledger.to_csv(report_dir / "ledger.csv", index=False, lineterminator="\n")
     write_rejects(ctx.ledger.findings(), out, _personal_fields(ctx))
+    write_report_files(ctx, report)
+    _write_manifest(ctx, report, out / "load" / "manifest.json")
+
+
+def write_report_files(ctx: RunContext, report: RunReport) -> None:
+    """Write the run report as JSON, HTML and an Excel workbook under ``<out>/report``."""
+    report_dir = ctx.out_dir / "report"
     write_json(report, report_dir / "report.json")
     write_html(report, report_dir / "report.html")
-    _write_manifest(ctx, report, out / "load" / "manifest.json")
+    write_xlsx(report, report_dir / "report.xlsx")
+    write_schema(RUN_REPORT, report_dir / "report.schema.json")
 
 
 def _personal_fields(ctx: RunContext) -> set[str]:
@@ -192,6 +238,12 @@ def _personal_fields(ctx: RunContext) -> set[str]:
         for name, spec in obj.mapping.fields.items()
         if spec.personal
     }
+
+
+def _planned_target(ctx: RunContext) -> dict[str, str] | None:
+    """The target whose earlier batches the run left out (no credential in it)."""
+    identity = ctx.extras.get("batch_target")
+    return None if identity is None else identity.to_dict()
 
 
 def _write_manifest(ctx: RunContext, report: RunReport, path: Path) -> None:
@@ -205,6 +257,8 @@ def _write_manifest(ctx: RunContext, report: RunReport, path: Path) -> None:
             o.name: [t.to_dict() if hasattr(t, "to_dict") else t.__dict__ for t in o.control_totals]
             for o in report.objects
         },
+        "objects": {o.name: o.to_dict() for o in ctx.extras.get("load_objects", [])},
+        "target": _planned_target(ctx),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(

@@ -5,8 +5,10 @@ their declared types column by column (a value not of its type is a ``type``
 failure and is left out of that field's other checks), then the compiled
 pandera schema is validated lazily. Every failure becomes a ledger finding,
 recorded once per rule for all its rows; personal values are masked in the
-findings' values and reasons. A row with several failures shows all of them
-but is rejected once, by the first rule in the schema's order.
+findings' values and reasons. A failure of a ``reject`` rule removes its row; a
+``warn`` rule's finding is recorded and the row stays. A row with several
+failures shows all of them but is rejected once, by the first reject rule in
+the schema's order.
 
 The output holds the rows without failures, the declared fields in their types
 (dates as ``datetime64[us]``, integers as ``Int64`` ...) and every other
@@ -16,6 +18,7 @@ column untouched, in the input's index.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -42,13 +45,11 @@ _JOIN = " / "
 def run(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> tuple[pd.DataFrame, StageResult]:
     """Reject the rows of ``frame`` that break the target schema; type the rest."""
     started = time.perf_counter()
-    mapping = obj.mapping
-    schema = compile_schema(mapping, coerce=False)
-    coerced = coerce_frame(frame, mapping)
-    failures = _failures(schema_failures(schema, coerced.frame), coerced)
-    counts = _record(failures, frame, coerced.frame, obj, rules_of(schema), ctx.ledger)
-    rejected = frame.index.isin(failures["index"].unique())
-    output = _output(frame, coerced.frame, ~rejected)
+    checked = check_frame(frame, obj.mapping, obj.check_tables)
+    failures, rules = checked.failures, checked.rules
+    counts = _record(failures, frame, checked.coerced.frame, obj, rules, ctx.ledger)
+    rejected = frame.index.isin(checked.rejected_index())
+    output = _output(frame, checked.coerced.frame, ~rejected)
     result = StageResult(
         stage=STAGE,
         object=obj.name,
@@ -62,6 +63,31 @@ def run(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> tuple[pd.DataF
         },
     )
     return output, result
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A frame checked against a mapping: failures (``rule``, ``index``), typed frame, rules."""
+
+    failures: pd.DataFrame
+    coerced: Coerced
+    rules: dict[str, SchemaRule]
+
+    def rejected_index(self) -> pd.Index:
+        """Index of the rows failing at least one reject rule."""
+        rejecting = [rule.rule for rule in self.rules.values() if rule.severity == "reject"]
+        chosen = self.failures.loc[self.failures["rule"].isin(rejecting), "index"]
+        return pd.Index(chosen.unique())
+
+
+def check_frame(
+    frame: pd.DataFrame, mapping: Mapping, check_tables: dict[str, list[str]]
+) -> Checked:
+    """Every failure of every row of ``frame`` against the mapping's target schema, in one pass."""
+    schema = compile_schema(mapping, coerce=False, check_tables=check_tables)
+    coerced = coerce_frame(frame, mapping)
+    failures = _failures(schema_failures(schema, coerced.frame), coerced)
+    return Checked(failures, coerced, rules_of(schema))
 
 
 def _failures(checked: pd.DataFrame, coerced: Coerced) -> pd.DataFrame:
@@ -97,7 +123,8 @@ def _record(
         values = _shown_values(frame, obj.mapping, rule.fields, index)
         per_key = _key_counts(typed, rule, index) if rule.check == "unique" else None
         rows = pd.DataFrame({"_rid": index.to_numpy()}, index=index)
-        ledger.reject(
+        record = ledger.reject if rule.severity == "reject" else ledger.warn
+        record(
             obj.name,
             rows,
             stage=STAGE,

@@ -106,3 +106,21 @@ def test_sorted_neighbourhood_window_three() -> None:
     found = candidate_pairs(frame, [spec])
     # key order a(1) b(3) c(2) d(0): neighbours within 2 steps
     assert _pairs(found.left, found.right) == {(1, 3), (1, 2), (2, 3), (0, 3), (0, 2)}
+
+
+def test_unordered_key_pairs_swapped_fields() -> None:
+    frame = make_frame(
+        [
+            {"first": "Anna", "last": "Berg"},
+            {"first": "Berg", "last": "Anna"},  # first name and surname swapped
+            {"first": "Anna", "last": None},
+            {"first": "Carl", "last": "Berg"},
+        ]
+    )
+    parts = [BlockingKeyPart(field="first"), BlockingKeyPart(field="last")]
+    key = blocking_key(frame, parts, unordered=True)
+    assert key[0] == key[1] and pd.isna(key[2]) and key[3] != key[0]
+    assert blocking_key(frame, parts)[0] != blocking_key(frame, parts)[1]
+    spec = BlockingPass(name="names", key=parts, unordered=True)
+    found = candidate_pairs(frame, [spec])
+    assert _pairs(found.left, found.right) == {(0, 1)}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from migrate.matching.clustering import Edges, cluster_sizes, components, guard_chains
+from migrate.matching.clustering import Edges, cluster_sizes, components
+from migrate.matching.constraints import guard_chains
 
 
 def _edges(triples: list[tuple[int, int, float]]) -> Edges:

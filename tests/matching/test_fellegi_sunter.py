@@ -13,16 +13,8 @@ from migrate.spec.match import Comparison
 def test_levels() -> None:
     sims = np.array([[1.0, 0.9, 0.75, 0.2, np.nan]]).T
     assert fs.levels(sims).ravel().tolist() == [0, 1, 2, 3, -1]
-
-
-def test_random_pairs_are_distinct_rows_and_repeatable() -> None:
-    a, b = fs.random_pairs(500, size=10_000)
-    assert len(a) == 10_000 and (a != b).all()
-    assert a.max() < 500 and b.max() < 500 and a.min() == 0 and b.min() == 0
-    again = fs.random_pairs(500, size=10_000)
-    assert np.array_equal(a, again[0]) and np.array_equal(b, again[1])
-    assert len(fs.random_pairs(4)[0]) == 12  # min(size, n * (n - 1))
-    assert len(fs.random_pairs(1)[0]) == 0
+    bounds = np.array([[0.95, 0.9499, 0.85, 0.7, 0.6999, 0.0]]).T  # a bound belongs to its level
+    assert fs.levels(bounds).ravel().tolist() == [0, 1, 1, 2, 3, 3]
 
 
 def _synthetic(rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
@@ -58,9 +50,7 @@ def test_em_prefers_true_pairs() -> None:
         Comparison(field="born", method="exact"),
     ]
     sims = similarity_matrix(frame, left, right, compare)
-    sa, sb = fs.random_pairs(len(frame))
-    u = fs.estimate_u(fs.levels(similarity_matrix(frame, sa, sb, compare, cutoff=0.7)))
-    params = fs.estimate_m(fs.levels(sims), u)
+    params = fs.estimate(fs.levels(sims))
     probability, weight = fs.score(fs.levels(sims), params)
     assert probability[truth].min() > probability[~truth].max()
     assert np.median(probability[truth]) > 0.99
@@ -72,7 +62,7 @@ def test_em_prefers_true_pairs() -> None:
 
 
 def test_em_with_no_pairs() -> None:
-    params = fs.estimate_m(np.empty((0, 2), dtype=np.int8), np.full((2, 4), 0.25))
+    params = fs.estimate(np.empty((0, 2), dtype=np.int8))
     assert params.iterations == 0
     probability, weight = fs.score(np.empty((0, 2), dtype=np.int8), params)
     assert probability.shape == (0,) and weight.shape == (0, 2)
@@ -97,3 +87,30 @@ def test_patterns_round_trip() -> None:
     assert np.array_equal(unique[inverse], level)
     assert np.array_equal(usable[inverse], inform)
     assert sorted(counts.tolist()) == [1, 1, 2]
+
+
+def test_u_comes_from_candidates_so_similar_non_matches_are_not_matches() -> None:
+    # Candidates found by one blocking key (same postcode) mostly share it and have
+    # similar names; true duplicates also agree on the identifier. A u from random
+    # pairs would make postcode agreement alone look like a match.
+    rng = np.random.default_rng(3)
+    true_pairs, near_misses = 300, 3000
+    name = np.r_[rng.choice([0, 1], true_pairs, p=[0.8, 0.2]), rng.choice([1, 2, 3], near_misses)]
+    ident = np.r_[np.zeros(true_pairs, int), np.full(near_misses, 3)]
+    postcode = np.r_[np.zeros(true_pairs, int), np.zeros(near_misses, int)]
+    level = np.column_stack([name, ident, postcode]).astype(np.int8)
+    params = fs.estimate(level)
+    probability, _ = fs.score(level, params)
+    assert probability[:true_pairs].min() > 0.9
+    assert probability[true_pairs:].max() < 0.1
+    assert abs(params.prior - true_pairs / (true_pairs + near_misses)) < 0.01
+
+
+def test_no_single_disagreement_vetoes_a_match() -> None:
+    # every seen match agrees on the identifier; one that does not still scores high
+    # when everything else agrees.
+    level = np.array([[0, 0, 0]] * 200 + [[3, 3, 3]] * 2000 + [[0, 3, 0]], dtype=np.int8)
+    params = fs.estimate(level)
+    assert params.m[1, 3] >= fs.M_FLOOR / 2
+    probability, _ = fs.score(level[-1:], params)
+    assert probability[0] > 0.5

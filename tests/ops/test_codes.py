@@ -116,3 +116,71 @@ def test_material_code_missing_category_column_is_a_spec_error(run) -> None:
     with pytest.raises(SpecError, match="MATTYPE") as caught:
         run("material_code", frame["code"], frame, category_field="MATTYPE", prefixes=PREFIXES)
     assert caught.value.choices == ["MTART", "code"]
+
+
+def test_gs1_check_digit_is_appended_and_valid(run) -> None:
+    from stdnum import ean
+
+    ran = run(
+        "material_code",
+        ["400638133393", "mat-12", "9638507", None, ""],
+        default_prefix="",
+        separator="",
+        digits=12,
+        check_digit="gs1",
+    )
+    assert ran.out[:3] == ["4006381333931", "0000000000123", "0000096385074"]
+    assert all(ean.is_valid(code) for code in ran.out[:3])
+    assert ran.out[3:] == [None, None] and not any(ran.failed)
+
+
+def test_gs1_check_digit_with_prefix_and_separator(run) -> None:
+    frame = _frame(["mat-12", "M 000013"], ["FERT", "ROH"])
+    ran = run(
+        "material_code",
+        frame["code"],
+        frame,
+        category_field="MTART",
+        prefixes=PREFIXES,
+        check_digit="gs1",
+    )
+    assert ran.out == ["FG-0000123", "RM-0000130"]
+
+
+def test_legacy_gs1_check_digit_is_verified_and_kept(run) -> None:
+    ran = run(
+        "material_code",
+        ["4006381333931", "4006381333932", "7", "07", "x"],
+        default_prefix="",
+        separator="",
+        digits=12,
+        check_digit="gs1",
+        legacy_check_digit=True,
+    )
+    assert ran.out == ["4006381333931", "4006381333932", "7", "07", "x"]
+    assert ran.failed == [False, True, True, True, True]
+    assert ran.reasons[1:4] == [
+        "wrong GS1 check digit 2, expected 1",
+        "no check digit after the material number",
+        "wrong GS1 check digit 7, expected 0",
+    ]
+
+
+def test_gs1_check_digits_match_python_stdnum() -> None:
+    from stdnum import ean
+
+    from migrate.ops.codes import gs1_check_digits
+
+    numbers = [str(n) for n in range(0, 200_000, 7919)] + ["400638133393", "9" * 12, None]
+    digits = gs1_check_digits(pd.Series(numbers, dtype="str"), 12)
+    expected = [ean.calc_check_digit(n.zfill(12)) if n else None for n in numbers]
+    assert [None if pd.isna(d) else d for d in digits] == expected
+    too_long = gs1_check_digits(pd.Series(["1" * 13], dtype="str"), 12)
+    assert too_long.isna().all()
+
+
+def test_legacy_check_digit_needs_check_digit() -> None:
+    with pytest.raises(pydantic.ValidationError, match="legacy_check_digit"):
+        parse_params(get_op("material_code"), {"default_prefix": "", "legacy_check_digit": True})
+    with pytest.raises(pydantic.ValidationError):
+        parse_params(get_op("material_code"), {"default_prefix": "", "check_digit": "luhn"})

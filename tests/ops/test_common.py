@@ -89,3 +89,44 @@ def test_apply_unique_calls_once_per_value_and_survives_errors() -> None:
     assert result.reason.tolist()[1] == "no b allowed"
     assert result.reason.tolist()[4] == "could not be processed (RuntimeError)"
     assert list(result.values.index) == [5, 5, 6, 7, 8, 9]
+
+
+def test_spaces_are_what_python_regex_calls_whitespace() -> None:
+    import re
+    import sys
+
+    from migrate.ops._common import SPACES
+
+    every = {chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))}
+    assert set(SPACES) == every
+
+
+def test_rewrite_touches_only_rows_with_the_pattern() -> None:
+    from migrate.ops._common import char_class, rewrite
+
+    text = pd.Series(["a\tb", "plain", None, "x\u3000y", "\x00"], dtype="str", index=[5] * 5)
+    calls: list[list[str]] = []
+
+    def upper(rows: pd.Series) -> pd.Series:
+        calls.append(rows.tolist())
+        return rows.str.upper()
+
+    out = rewrite(text, char_class("\t\u3000\x00"), upper)
+    assert calls == [["a\tb", "x\u3000y", "\x00"]]
+    assert out.tolist()[:2] == ["A\tB", "plain"] and pd.isna(out.iloc[2])
+    assert list(out.index) == [5] * 5
+    assert rewrite(text, "zzz", upper) is text
+
+
+def test_ascii_matrix_reads_fixed_width_values() -> None:
+    import numpy as np
+    import pytest
+
+    from migrate.ops._common import ascii_matrix
+
+    text = pd.Series(["xx", "ab", "cd", "ef"], dtype="str").iloc[1:]  # a sliced array
+    assert ascii_matrix(text, 2).tolist() == [[97, 98], [99, 100], [101, 102]]
+    assert ascii_matrix(pd.Series([], dtype="str"), 3).shape == (0, 3)
+    with pytest.raises(ValueError, match="not all 2"):
+        ascii_matrix(pd.Series(["abc", "d"], dtype="str"), 2)
+    assert isinstance(ascii_matrix(text, 2), np.ndarray)

@@ -175,3 +175,20 @@ def test_parse_date_repeated_values_share_results(run) -> None:
     ran = run("parse_date", column)
     assert ran.out[:2] == ["2023-01-05", "2019-02-30"] and ran.out[-1] is None
     assert sum(ran.failed) == 500
+
+
+def test_ambiguous_dates_are_findings_when_asked(run) -> None:
+    values = ["03/04/2023", "13/04/2023", "04/04/2023", "2023-03-04", "3-4-2023", None, "x"]
+    ran = run("parse_date", values, ambiguous="flag")
+    assert ran.out[:5] == ["2023-03-04", "13/04/2023", "2023-04-04", "2023-03-04", "2023-03-04"]
+    assert ran.failed == [True, True, False, False, True, False, True]
+    assert ran.reasons[0] == (
+        "ambiguous date '03/04/2023': read as 2023-03-04 (month first); "
+        "set dayfirst: true if it is the other way round"
+    )
+    assert ran.reasons[1] is not None and ran.reasons[1].startswith("impossible date")
+    flipped = run("parse_date", ["03/04/2023", "13/04/2023"], ambiguous="flag", dayfirst=True)
+    assert flipped.out == ["2023-04-03", "2023-04-13"] and flipped.failed == [True, False]
+    assert "(day first); set dayfirst: false" in str(flipped.reasons[0])
+    quiet = run("parse_date", ["03/04/2023"])
+    assert quiet.out == ["2023-03-04"] and quiet.failed == [False]

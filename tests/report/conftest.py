@@ -13,6 +13,14 @@ from migrate.report.model import (
     RunReport,
     UnmappedValue,
 )
+from migrate.report.sections import (
+    Cluster,
+    ClusterSummary,
+    FieldProfile,
+    LoadedObject,
+    PulledIn,
+    TargetLoad,
+)
 
 
 @pytest.fixture
@@ -104,6 +112,21 @@ def report() -> RunReport:
             },
         ),
         match={"match": {"pairs": 420, "clusters": 300}, "merge": {"merged_rows": 30_012}},
+        already_loaded={"mueller-20251201T080000Z": 250},
+        clusters=ClusterSummary(
+            clusters=2,
+            rows=5,
+            merged=3,
+            sizes={"2": 1, "3": 1},
+            largest=(
+                Cluster("C-0001", 3, ("CRM:A-17", "ERP:0001", "ERP:0099")),
+                Cluster("C-0002", 2, ("CRM:A-20", "ERP:0002")),
+            ),
+        ),
+        profile=(
+            FieldProfile("name", False, 120, 117, 110, 100, 100, 100, 3),
+            FieldProfile("phone", True, 120, 90, 88, 100, 80, 80, 2),
+        ),
     )
     order = ObjectReport(
         name="sales_order",
@@ -126,4 +149,13 @@ def report() -> RunReport:
             FileEntry("load/sales_order.csv", 8, "cd" * 32),
         ),
         messages=("the funnel does not close: some rows have no fate",),
+        pulled_in=(PulledIn("customer", "0099", "sales_order", "4711|10", "customer_id"),),
+        target_load=TargetLoad(
+            mode="load",
+            target="postgresql+psycopg://loader@db.example:5432/erp",
+            status="committed",
+            batch="mueller-20260101T120000Z",
+            label="pilot",
+            objects=(LoadedObject("customer", "customer", 1_230_000, 1_229_000, 1_000),),
+        ),
     )

@@ -83,7 +83,11 @@ def test_masking_keeps_first_and_last_character() -> None:
 def test_one_csv_per_object_with_every_finding(tmp_path: Path) -> None:
     ledger = ledger_with_findings()
     paths = write_rejects(ledger.findings(), tmp_path, set())
-    assert paths == [tmp_path / "rejects" / "customer.csv", tmp_path / "rejects" / "order.csv"]
+    assert paths == [
+        tmp_path / "rejects" / "customer.csv",
+        tmp_path / "rejects" / "order.csv",
+        tmp_path / "rejects" / "rejects.xlsx",
+    ]
     customer = pd.read_csv(paths[0], dtype=str, keep_default_na=False)
     assert list(customer.columns) == REJECT_COLUMNS
     assert customer[["system", "legacy_key", "severity", "rule", "value"]].values.tolist() == [

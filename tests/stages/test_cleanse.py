@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from migrate.stages import cleanse
 from tests.stages.factory import context, legacy_frame, object_spec
@@ -91,3 +92,134 @@ def test_a_rejected_row_is_not_seen_by_later_steps(tmp_path: Path) -> None:
         "3": ["MAIL"],
         "4": ["TAX"],
     }
+
+
+def test_join_writes_one_field_from_several(tmp_path: Path) -> None:
+    steps = [
+        {
+            "id": "J",
+            "op": "join",
+            "fields": ["bu", "id", "tax_id"],
+            "into": "label",
+            "args": {"separator": "/"},
+        },
+    ]
+    out, _, findings = _run(tmp_path, steps)
+    assert out["label"].tolist() == [
+        "1/1/91110000600037341L",
+        "1/2/91110000600037341X",
+        "2/3",
+        "2/4/91110000600037341X",
+    ]
+    assert findings.empty
+
+
+def test_split_writes_several_fields_and_keeps_the_source(tmp_path: Path) -> None:
+    steps = [
+        {
+            "id": "S",
+            "op": "split",
+            "fields": ["email"],
+            "into": ["user", "domain"],
+            "args": {"separator": "@", "require_all": True},
+            "severity": "warn",
+            "owner": "Ops",
+        },
+    ]
+    out, _, findings = _run(tmp_path, steps)
+    assert out["user"].tolist() == ["A", "b", "bad", "d"]
+    assert out["domain"].tolist() == ["X.CN", "x.cn", "@x", "x.cn"]
+    assert out["email"].tolist() == ["A@X.CN", "b@x.cn", "bad@@x", "d@x.cn"]
+    assert findings.empty
+
+
+def test_split_failure_names_the_source_field_and_value(tmp_path: Path) -> None:
+    steps = [
+        {
+            "id": "S",
+            "op": "split",
+            "fields": ["name"],
+            "into": ["first", "rest"],
+            "args": {"pattern": r"^(\w+)\s+(\w+)$"},
+            "severity": "warn",
+        },
+    ]
+    out, result, findings = _run(tmp_path, steps)
+    assert len(out) == 4 and result.metrics["findings_by_rule"] == {"S": 4}
+    assert set(findings["field"]) == {"name"}
+    assert findings["value"].iloc[1] == "Beta"
+    assert findings["reason"].iloc[1].startswith("name: 'Beta' does not match")
+
+
+def test_when_with_into_fills_only_the_matching_rows(tmp_path: Path) -> None:
+    steps = [
+        {
+            "id": "U",
+            "op": "upper",
+            "fields": ["email"],
+            "into": "email_uc",
+            "when": {"field": "bu", "equals": "2"},
+        },
+        {"id": "L", "op": "lower", "fields": ["email"], "when": {"field": "bu", "equals": "1"}},
+    ]
+    out, _, _ = _run(tmp_path, steps)
+    assert out["email_uc"].isna().tolist() == [True, True, False, False]
+    assert out["email_uc"].tolist()[2:] == ["BAD@@X", "D@X.CN"]
+    assert out["email"].tolist() == ["a@x.cn", "b@x.cn", "bad@@x", "d@x.cn"]
+
+
+def test_the_callers_frame_is_not_changed(tmp_path: Path) -> None:
+    spec = object_spec(
+        "c",
+        FIELDS,
+        key=["id"],
+        sources=SOURCES,
+        steps=[
+            {"id": "L", "op": "lower", "fields": ["email"], "into": "mail_lc"},
+            {"id": "T", "op": "uscc", "fields": ["tax_id"]},
+        ],
+    )
+    ctx = context(tmp_path, spec)
+    frame = _mapped()
+    before = frame.copy()
+    ctx.ledger.register("c", frame)
+    out, _ = cleanse.run(frame, spec, ctx)
+    pd.testing.assert_frame_equal(frame, before)
+    assert "mail_lc" in out.columns and len(out) == 2
+
+
+def test_an_op_that_gives_too_few_parts_is_an_error(tmp_path: Path) -> None:
+    from migrate.ops import OPS, OpResult, register_op
+
+    @register_op("test_half_split", shape="split")
+    def half(values: pd.Series, params: object, frame: pd.DataFrame, outputs: int) -> OpResult:
+        return OpResult(values, parts=(values,))
+
+    try:
+        steps = [{"id": "H", "op": "test_half_split", "fields": ["name"], "into": ["a", "b"]}]
+        with pytest.raises(ValueError, match="gave 1 parts for 2 fields"):
+            _run(tmp_path, steps)
+    finally:
+        OPS.pop("test_half_split")
+
+
+def test_a_failed_split_keeps_the_fields_it_would_write(tmp_path: Path) -> None:
+    steps = [
+        {
+            "id": "S",
+            "op": "split",
+            "fields": ["name"],
+            "into": ["name", "suffix"],
+            "args": {"pattern": r"^(\w+)\s*(有限公司)$"},
+            "severity": "warn",
+        },
+    ]
+    out, _, findings = _run(tmp_path, steps)
+    assert out["name"].tolist() == ["  北京恒通  有限公司 ", "Beta", "Gamma", "Delta"]
+    assert out["suffix"].isna().all()
+    assert findings["_key"].tolist() == ["1", "2", "3", "4"]
+    steps[0]["args"] = {"pattern": r"^\s*(\w+)\s*(有限公司)\s*$"}
+    out, _, findings = _run(tmp_path, steps)
+    assert out["name"].tolist() == ["北京恒通", "Beta", "Gamma", "Delta"]
+    assert out["suffix"].tolist()[0] == "有限公司"
+    assert findings["_key"].tolist() == ["2", "3", "4"]

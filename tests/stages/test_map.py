@@ -84,3 +84,25 @@ def test_default_policy_fills_the_declared_value(tmp_path: Path) -> None:
     out, _ = map_stage.run(_frame(), spec, ctx)
     assert out["unit"].tolist()[:4] == ["PC", "EA", "KG", "EA"]
     assert ctx.ledger.findings("thing").empty
+
+
+def test_source_columns_of_other_types_become_text(tmp_path: Path) -> None:
+    spec = _spec("keep")
+    frame = _frame()
+    frame["N"] = pd.Series([12, None, "x", 3, "y"], dtype=object, index=frame.index)
+    ctx = context(tmp_path, spec)
+    ctx.ledger.register("thing", frame)
+    out, _ = map_stage.run(frame, spec, ctx)
+    assert out["note"].tolist() == ["12", "-", "x", "3", "y"]
+    assert out["note"].dtype == "str"
+
+
+def test_nothing_unmapped_keeps_every_row_and_reports_no_values(tmp_path: Path) -> None:
+    spec = _spec("reject")
+    frame = _frame().iloc[[0, 2, 4]]
+    ctx = context(tmp_path, spec)
+    ctx.ledger.register("thing", frame)
+    out, result = map_stage.run(frame, spec, ctx)
+    assert out["id"].tolist() == ["1", "3", "5"] and result.metrics["rejected"] == 0
+    assert ctx.extras["unmapped:thing"] == []
+    assert not any(c.startswith("_unmapped_") for c in out.columns)

@@ -80,6 +80,7 @@ def test_clusters_decisions_and_metrics(tmp_path: Path) -> None:
     assert (m["clusters"], m["rows_in_clusters"], m["largest_cluster"]) == (2, 4, 2)
     assert m["skipped_blocks"] == 0
     assert set(m["seconds"]) == {"blocking", "scoring", "clustering", "review"}
+    assert m["decisions"]["applied"] == 0 and m["would_rekey"]["pairs"] == 0
 
 
 def test_score_renormalises_missing_comparisons(tmp_path: Path) -> None:
@@ -132,6 +133,7 @@ def test_review_file(tmp_path: Path) -> None:
         "score",
         "passes",
         "same_cluster",
+        "note",
         "decision",
     ]
     assert review["pair_id"].tolist() == ["0-2", "1-2"]  # equal scores: by rid
@@ -258,3 +260,40 @@ def test_empty_and_single_row_frames(tmp_path: Path, mode: str) -> None:
         out, result, _ = _run(tmp_path, records, mode=mode, cluster_floor=0.5)
         assert out["_cluster"].tolist() == list(range(len(records)))
         assert result.metrics["candidate_pairs"] == 0 and result.metrics["clusters"] == 0
+
+
+def _registry(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["system", "legacy_key", "golden_key"])
+    return frame.assign(first_run="r1", last_run="r1")
+
+
+def test_match_across_two_registered_golden_keys_goes_to_review(tmp_path: Path) -> None:
+    frame = make_frame(RECORDS, FIELDS)
+    ctx = make_context(tmp_path, frame)
+    # 0 and 1 score as a match, but an earlier run loaded them as two golden records.
+    ctx.extras["golden_keys:customer"] = _registry(
+        [("ERP", "ERP-0", "Acme Trading Ltd"), ("CRM", "CRM-1", "Acme Trading Ltd|2")]
+    )
+    out, result = match.run(frame, make_object(FIELDS, match=_spec()), ctx)
+    assert out["_cluster"].tolist() == [0, 1, 2, 3, 3, 5]
+    pair = ctx.extras["pairs:customer"].set_index(["rid_a", "rid_b"]).loc[(0, 1)]
+    assert (pair["decision"], pair["note"]) == ("review", "would re-key")
+    rekey = result.metrics["would_rekey"]
+    assert (rekey["pairs"], rekey["golden_key_pairs"]) == (1, 1)
+    assert rekey["examples"][0]["golden_keys"] == ["Acme Trading Ltd", "Acme Trading Ltd|2"]
+    assert rekey["examples"][0]["records"] == ["ERP:ERP-0", "CRM:CRM-1"]
+    assert any("different golden keys" in w for w in result.metrics["warnings"])
+    review = pd.read_csv(tmp_path / "review" / "customer_review.csv", dtype=str)
+    assert review.set_index("pair_id").loc["0-1", "note"] == "would re-key"
+
+
+def test_records_registered_together_stay_together(tmp_path: Path) -> None:
+    frame = make_frame(RECORDS, FIELDS)
+    ctx = make_context(tmp_path, frame)
+    # 3 and 5 were merged by an earlier run (say, before a rule change): they stay merged.
+    ctx.extras["golden_keys:customer"] = _registry(
+        [("ERP", "ERP-3", "Bolt Motors"), ("ERP", "ERP-5", "Bolt Motors")]
+    )
+    out, result = match.run(frame, make_object(FIELDS, match=_spec()), ctx)
+    assert out["_cluster"].tolist() == [0, 0, 2, 3, 3, 3]
+    assert result.metrics["golden_keys"] == {"registered_records": 2, "registered_keys": 1}

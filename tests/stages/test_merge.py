@@ -145,3 +145,53 @@ def test_empty_frame(tmp_path: Path) -> None:
     out, result = merge.run(frame, make_object(FIELDS, key=["code"]), ctx)
     assert out.empty and ctx.xref["customer"].empty
     assert result.metrics["clusters_merged"] == 0
+
+
+def _registered(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["system", "legacy_key", "golden_key"])
+    return frame.assign(first_run="r1", last_run="r1")
+
+
+def _run_registered(
+    tmp_path: Path, registry: pd.DataFrame, clusters: list[int] = CLUSTERS
+) -> tuple[pd.DataFrame, Any, Any]:
+    frame = make_frame(RECORDS, FIELDS)
+    frame["_cluster"] = clusters
+    ctx = make_context(tmp_path, frame)
+    ctx.extras["golden_keys:customer"] = registry
+    obj = make_object(FIELDS, key=["code", "branch"], merge=SPEC)
+    out, result = merge.run(frame, obj, ctx)
+    return out, result, ctx
+
+
+def test_registered_golden_key_is_kept_and_its_owner_survives(tmp_path: Path) -> None:
+    # CRM comes first in the survivor order, but the cluster was loaded under ERP's key.
+    registry = _registered([("ERP", "ERP-0", "E1|SH"), ("CRM", "CRM-1", "E1|SH")])
+    out, result, ctx = _run_registered(tmp_path, registry)
+    assert out.index.tolist() == [0, 2, 5]
+    assert (out.loc[0, "code"], out.loc[0, "branch"], out.loc[0, "name"]) == (
+        "E1",
+        "SH",
+        "Acme Ltd",
+    )
+    xref = ctx.xref["customer"].set_index("_key")["golden_key"]
+    assert xref[["ERP-0", "CRM-1", "CRM-3"]].tolist() == ["E1|SH"] * 3  # CRM-3 is new: joins
+    assert result.metrics["golden_keys"]["kept_from_registry"] == 1
+
+
+def test_registered_key_without_its_owner_is_written_into_the_key_fields(tmp_path: Path) -> None:
+    registry = _registered([("CRM", "CRM-1", "X9|PD"), ("ERP", "ERP-2", "Z1|BJ")])
+    out, _, ctx = _run_registered(tmp_path, registry)
+    assert (out.loc[1, "code"], out.loc[1, "branch"]) == ("X9", "PD")
+    assert ctx.xref["customer"].set_index("_key").loc["ERP-0", "golden_key"] == "X9|PD"
+
+
+def test_a_split_gives_the_split_off_record_its_own_key_back(tmp_path: Path) -> None:
+    # B1 and B2 were loaded as one golden record; this run (a reviewer's no-match) splits them.
+    registry = _registered([("ERP", "ERP-4", "B1|GZ"), ("CRM", "CRM-5", "B1|GZ")])
+    out, result, ctx = _run_registered(tmp_path, registry, [0, 0, 2, 0, 4, 5])
+    xref = ctx.xref["customer"].set_index("_key")["golden_key"]
+    assert (xref["ERP-4"], xref["CRM-5"]) == ("B1|GZ", "B2|GZ")
+    assert (out.loc[5, "code"], out.loc[5, "branch"]) == ("B2", "GZ")
+    keys = result.metrics["golden_keys"]
+    assert keys["records_split_off"] == 1 and keys["split"][0]["golden_key"] == "B1|GZ"

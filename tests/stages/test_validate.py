@@ -64,7 +64,9 @@ def make_frame(rows: list[dict[str, Any]], first_rid: int = 100) -> pd.DataFrame
 
 
 def run(
-    rows: list[dict[str, Any]], mapping: Mapping | None = None
+    rows: list[dict[str, Any]],
+    mapping: Mapping | None = None,
+    check_tables: dict[str, list[str]] | None = None,
 ) -> tuple[pd.DataFrame, StageResult, Ledger]:
     frame = make_frame(rows)
     ledger = Ledger()
@@ -75,7 +77,9 @@ def run(
         out_dir=Path("."),
         run_id="r1",
     )
-    obj = SimpleNamespace(name="customer", mapping=mapping or make_mapping())
+    obj = SimpleNamespace(
+        name="customer", mapping=mapping or make_mapping(), check_tables=check_tables or {}
+    )
     out, result = validate.run(frame, obj, ctx)  # type: ignore[arg-type]
     return out, result, ledger
 
@@ -351,8 +355,166 @@ def test_rows_rejected_before_keep_their_first_fate() -> None:
         out_dir=Path("."),
         run_id="r",
     )
-    obj = SimpleNamespace(name="customer", mapping=make_mapping())
+    obj = SimpleNamespace(name="customer", mapping=make_mapping(), check_tables={})
     out, _ = validate.run(frame, obj, ctx)  # type: ignore[arg-type]
     assert ledger.rows("customer").loc[0, "rule"] == "R1"
     assert sorted(ledger.findings()["rule"]) == ["R1", "schema.country.allowed"]
     assert out.index.tolist() == [101]
+
+
+def test_check_table_rejects_values_not_in_the_table() -> None:
+    fields = {**FIELDS, "sales_org": {"check_table": {"file": "orgs.csv"}, "owner": "Sales Ops"}}
+    out, _, ledger = run(
+        [row(sales_org="1000"), row(sales_org="9999"), row(sales_org=None)],
+        make_mapping(fields),
+        {"sales_org": ["1000", "2000"]},
+    )
+    assert findings(ledger) == [
+        (
+            "K101",
+            "schema.sales_org.check_table",
+            "sales_org",
+            "9999",
+            "sales_org '9999' is not in the target's table orgs.csv",
+        )
+    ]
+    assert ledger.findings()["owner"].tolist() == ["Sales Ops"]
+    assert out.index.tolist() == [100, 102]
+
+
+def test_precision_and_scale_of_numbers() -> None:
+    fields = {
+        **FIELDS,
+        "amount": {"type": "decimal", "precision": 5, "scale": 2},
+        "count": {"type": "integer", "precision": 3},
+    }
+    out, _, ledger = run(
+        [
+            row(amount="999.99", count="-999"),
+            row(amount="1000.00"),
+            row(amount="1.005"),
+            row(amount="0.1", count="1000"),
+        ],
+        make_mapping(fields),
+    )
+    assert [(key, rule, value) for key, rule, _, value, _ in findings(ledger)] == [
+        ("K101", "schema.amount.precision", "1000.00"),
+        ("K102", "schema.amount.precision", "1.005"),
+        ("K103", "schema.count.precision", "1000"),
+    ]
+    reasons = {reason for *_, reason in findings(ledger)}
+    assert (
+        "amount 1.005 does not fit the target's number format: at most 3 digits before and "
+        "2 after the decimal point"
+    ) in reasons
+    assert "count 1000 has more than 3 digits" in reasons
+    assert out.index.tolist() == [100]
+
+
+def test_warn_severity_keeps_the_row_and_records_the_finding() -> None:
+    fields = {**FIELDS, "zip": {"pattern": "[0-9]{5}", "severity": "warn"}}
+    out, result, ledger = run(
+        [row(zip="1234"), row(zip="1234", country="XX")], make_mapping(fields)
+    )
+    found = ledger.findings("customer")
+    assert sorted(zip(found["_key"], found["rule"], found["severity"], strict=True)) == [
+        ("K100", "schema.zip.pattern", "warn"),
+        ("K101", "schema.country.allowed", "reject"),
+        ("K101", "schema.zip.pattern", "warn"),
+    ]
+    assert out.index.tolist() == [100] and result.metrics["rows_rejected"] == 1
+    fates = ledger.rows("customer").set_index("_key")
+    assert pd.isna(fates.loc["K100", "fate"])
+    assert fates.loc["K101", "rule"] == "schema.country.allowed"
+
+
+def _with_checks(*checks: dict[str, Any], **more: Any) -> Mapping:
+    fields = {
+        **FIELDS,
+        "tax_no": {"personal": True},
+        "order_date": {"type": "date"},
+        "delivery_date": {"type": "date"},
+        **more,
+    }
+    return make_mapping(fields, checks=list(checks))
+
+
+def test_require_when_rejects_exactly_the_rows_it_names() -> None:
+    check = {
+        "id": "CUS-V01",
+        "when": {"field": "country", "equals": "FR"},
+        "require": {"field": "tax_no", "is_null": False},
+        "owner": "Finance",
+    }
+    out, _, ledger = run(
+        [
+            row(country="FR", tax_no="FR123"),
+            row(country="FR", tax_no=None),
+            row(country="DE", tax_no=None),
+            row(country="FR", tax_no=" "),
+        ],
+        _with_checks(check),
+    )
+    reason = "tax_no must be filled when country is 'FR'"
+    assert findings(ledger) == [
+        ("K101", "CUS-V01", "tax_no", None, reason),
+        ("K103", "CUS-V01", "tax_no", "*", reason),  # a blank, masked: tax_no is personal
+    ]
+    assert ledger.findings()["owner"].unique().tolist() == ["Finance"]
+    assert out.index.tolist() == [100, 102]
+
+
+def test_compare_dates_names_both_fields_and_values() -> None:
+    check = {
+        "id": "SOL-V01",
+        "compare": {"field": "delivery_date", "op": ">=", "other": "order_date"},
+        "severity": "reject",
+    }
+    out, _, ledger = run(
+        [
+            row(order_date="2024-03-01", delivery_date="2024-03-01"),
+            row(order_date="2024-03-01", delivery_date="2024-02-29"),
+            row(order_date="2024-03-01", delivery_date=None),
+            row(order_date="2024-03-01", delivery_date="2024-13-01"),
+        ],
+        _with_checks(check),
+    )
+    assert findings(ledger) == [
+        (
+            "K101",
+            "SOL-V01",
+            "delivery_date+order_date",
+            "2024-02-29 / 2024-03-01",
+            "delivery_date must not be before order_date (found '2024-02-29 / 2024-03-01')",
+        ),
+        (
+            "K103",
+            "schema.delivery_date.type",
+            "delivery_date",
+            "2024-13-01",
+            "delivery_date '2024-13-01' is not a date",
+        ),
+    ]
+    assert out.index.tolist() == [100, 102]
+
+
+def test_compare_with_a_constant_and_a_custom_reason_as_warning() -> None:
+    check = {
+        "id": "CUS-V02",
+        "compare": {"field": "credit", "op": "<=", "value": 500},
+        "severity": "warn",
+        "reason": "credit above {value} needs approval by {the board}",
+    }
+    out, _, ledger = run([row(credit="400"), row(credit="600.5")], _with_checks(check))
+    assert findings(ledger) == [
+        ("K101", "CUS-V02", "credit", "600.5", "credit above 600.5 needs approval by {the board}")
+    ]
+    assert out.index.tolist() == [100, 101]
+
+
+def test_personal_fields_are_masked_in_cross_field_findings() -> None:
+    check = {"id": "V", "require": {"field": "tax_no", "matches": "[A-Z]{2}[0-9]+"}}
+    _, _, ledger = run([row(tax_no="x12345")], _with_checks(check))
+    assert findings(ledger) == [
+        ("K100", "V", "tax_no", "x****5", "tax_no must match [A-Z]{2}[0-9]+ (found 'x****5')")
+    ]

@@ -1,0 +1,1 @@
+"""Comparing two versions of a project's rules on the same data (`migrate diff`)."""

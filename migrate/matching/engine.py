@@ -1,0 +1,232 @@
+"""Match one frame: block, score, decide, cluster under constraints.
+
+``match_frame`` works on rows by position (the caller orders them, the match stage
+by ``_rid``) and knows nothing of run contexts, files or reports, so the match
+stage, the business-partner link and the benchmark share it. What reviewers
+decided and which golden keys are registered come in as ``Constraints`` on
+positions; see ``migrate.matching.constraints`` for how they shape clusters.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from migrate.matching import fellegi_sunter as fs
+from migrate.matching.blocking import Candidates, candidate_pairs
+from migrate.matching.constraints import (
+    DECIDED,
+    REGISTERED,
+    REKEY,
+    SCORED,
+    Apart,
+    Links,
+    Resolution,
+    empty_pairs,
+    resolve,
+)
+from migrate.matching.scoring import comparison_labels, similarity_matrix, weighted_scores
+from migrate.spec.match import MatchSpec, Thresholds
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Scored:
+    """Scores of the candidate pairs and, per comparison, similarity and contribution."""
+
+    score: np.ndarray
+    sims: np.ndarray
+    contrib: np.ndarray
+    model: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Reviewed pairs (``verdict`` True = match) and registered golden keys, by position."""
+
+    a: np.ndarray
+    b: np.ndarray
+    verdict: np.ndarray
+    labels: np.ndarray | None = None
+    registered: tuple[np.ndarray, np.ndarray] = field(default_factory=empty_pairs)
+
+    @staticmethod
+    def none() -> Constraints:
+        """No decisions, no registry."""
+        a, b = empty_pairs()
+        return Constraints(a, b, np.empty(0, dtype=bool))
+
+
+@dataclass
+class MatchOutcome:
+    """Everything the match produced, by position and by candidate pair."""
+
+    candidates: Candidates
+    scored: Scored
+    decision: np.ndarray
+    reviewed: np.ndarray
+    kept: np.ndarray
+    note: np.ndarray
+    roots: np.ndarray
+    clusters_split: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Clock:
+    """Seconds spent per phase."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(time.perf_counter() - started, 4)
+
+
+def match_frame(
+    ordered: pd.DataFrame,
+    spec: MatchSpec,
+    constraints: Constraints | None = None,
+    progress: Progress | None = None,
+) -> MatchOutcome:
+    """Block, score, decide and cluster the rows of ``ordered`` (addressed by position)."""
+    constraints = constraints or Constraints.none()
+    clock = Clock()
+    with clock.phase("blocking"):
+        candidates = candidate_pairs(ordered, spec.blocking)
+    with clock.phase("scoring"):
+        scored = score_candidates(ordered, candidates, spec, progress)
+        decision = decide(scored.score, spec.thresholds)
+    with clock.phase("clustering"):
+        reviewed = _reviewed(len(ordered), candidates, constraints)
+        links, apart, origin = _links(
+            len(ordered), candidates, scored.score, (decision, reviewed), spec, constraints
+        )
+        resolution = resolve(len(ordered), links, apart)
+        kept, note = _per_candidate(len(candidates), resolution, origin)
+        decision = _final_decision(decision, reviewed, note)
+    return MatchOutcome(
+        candidates,
+        scored,
+        decision,
+        reviewed,
+        kept,
+        note,
+        resolution.roots,
+        resolution.clusters_split,
+        clock.seconds,
+    )
+
+
+def score_candidates(
+    ordered: pd.DataFrame, candidates: Candidates, spec: MatchSpec, progress: Progress | None
+) -> Scored:
+    """Weighted-mean or Fellegi-Sunter scores of the candidate pairs."""
+    left, right = candidates.left, candidates.right
+    # Fellegi-Sunter only tells similarities apart down to the lowest level bound; below it
+    # rapidfuzz may stop early and give 0.
+    cutoff = fs.LEVEL_BOUNDS[-1] if spec.mode == "fellegi_sunter" else None
+    sims = similarity_matrix(ordered, left, right, spec.compare, cutoff, progress)
+    if spec.mode == "weights":
+        weights = np.array([c.weight for c in spec.compare], dtype=float)
+        score, contrib = weighted_scores(sims, weights)
+        return Scored(score, sims, contrib)
+    level = fs.levels(sims)
+    pass_fields = [{part.field for part in p.key} for p in spec.blocking]
+    inform = fs.informative(candidates.mask, pass_fields, [c.field for c in spec.compare])
+    params = fs.estimate(level, inform)
+    score, contrib = fs.score(level, params)
+    model = params.to_dict(comparison_labels(spec.compare))
+    return Scored(score, sims, contrib, model)
+
+
+def decide(score: np.ndarray, thresholds: Thresholds) -> np.ndarray:
+    """``match`` / ``review`` / ``distinct`` per score."""
+    return np.select(
+        [score >= thresholds.auto_merge, score >= thresholds.review],
+        ["match", "review"],
+        default="distinct",
+    ).astype(object)
+
+
+def _candidate_index(n: int, candidates: Candidates, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per pair (a, b), the index of the same pair among the candidates (-1: not one)."""
+    if not len(a) or not len(candidates):
+        return np.full(len(a), -1, dtype=np.int64)
+    codes = candidates.left * n + candidates.right
+    return pd.Index(codes).get_indexer(np.minimum(a, b) * n + np.maximum(a, b))
+
+
+def _reviewed(n: int, candidates: Candidates, constraints: Constraints) -> np.ndarray:
+    """Per candidate pair, the reviewer's verdict: 'match', 'no-match' or ''."""
+    out = np.full(len(candidates), "", dtype=object)
+    where = _candidate_index(n, candidates, constraints.a, constraints.b)
+    found = where >= 0
+    out[where[found]] = np.where(constraints.verdict[found], "match", "no-match")
+    return out
+
+
+def _links(
+    n: int,
+    candidates: Candidates,
+    score: np.ndarray,
+    decided: tuple[np.ndarray, np.ndarray],
+    spec: MatchSpec,
+    constraints: Constraints,
+) -> tuple[Links, Apart, np.ndarray]:
+    """Links by level, what keeps records apart, and per link its candidate (-1: none)."""
+    decision, reviewed = decided
+    scored = np.flatnonzero((decision == "match") & (reviewed == ""))
+    said = constraints.verdict
+    reg_a, reg_b = constraints.registered
+    a = np.concatenate([candidates.left[scored], constraints.a[said], reg_a])
+    b = np.concatenate([candidates.right[scored], constraints.b[said], reg_b])
+    level = np.concatenate(
+        [
+            np.full(len(scored), SCORED, np.int8),
+            np.full(int(said.sum()), DECIDED, np.int8),
+            np.full(len(reg_a), REGISTERED, np.int8),
+        ]
+    )
+    strength = np.concatenate([score[scored], np.ones(len(a) - len(scored))])
+    said_at = _candidate_index(n, candidates, constraints.a[said], constraints.b[said])
+    origin = np.concatenate([scored, said_at, np.full(len(reg_a), -1)])
+    weak = empty_pairs()
+    if spec.cluster_floor is not None:
+        below = np.flatnonzero((score < spec.cluster_floor) & (reviewed == ""))
+        weak = (candidates.left[below], candidates.right[below])
+    never = (constraints.a[~said], constraints.b[~said])
+    links = Links(np.minimum(a, b), np.maximum(a, b), level, strength)
+    return links, Apart(never, weak, constraints.labels), origin
+
+
+def _per_candidate(
+    count: int, resolution: Resolution, origin: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate pair: kept as a match link, and why a match link was dropped."""
+    kept = np.zeros(count, dtype=bool)
+    note = np.full(count, "", dtype=object)
+    mine = origin >= 0
+    kept[origin[mine]] = resolution.kept[mine]
+    note[origin[mine]] = resolution.reason[mine]
+    return kept, note
+
+
+def _final_decision(decision: np.ndarray, reviewed: np.ndarray, note: np.ndarray) -> np.ndarray:
+    """Reviewers' verdicts win; a match that would re-key loaded records goes to review."""
+    out = decision.copy()
+    out[reviewed == "match"] = "match"
+    out[reviewed == "no-match"] = "distinct"
+    out[note == REKEY] = "review"
+    return out

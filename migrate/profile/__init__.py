@@ -1,0 +1,1 @@
+"""Profiling legacy sources: what is in each column, keys, duplicates, and rules to suggest."""

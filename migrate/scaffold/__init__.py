@@ -1,0 +1,1 @@
+"""Scaffolding a migration project from legacy sources (`migrate init`)."""

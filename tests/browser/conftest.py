@@ -1,0 +1,5 @@
+"""The browser tests render the report tests' sample report."""
+
+from tests.report.conftest import report
+
+__all__ = ["report"]
