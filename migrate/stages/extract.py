@@ -81,7 +81,7 @@ def _with_identity(raw: pd.DataFrame, source: Source, first_rid: int) -> pd.Data
             "_rid": range(first_rid, first_rid + len(raw)),
             "_system": source.system,
             "_source": source.name,
-            "_key": keys.astype(str).agg(KEY_SEPARATOR.join, axis=1) if len(raw) else [],
+            "_key": _joined_key(keys),
             "_row": range(_FIRST_ROW[source.kind], _FIRST_ROW[source.kind] + len(raw)),
         }
     )
@@ -90,6 +90,14 @@ def _with_identity(raw: pd.DataFrame, source: Source, first_rid: int) -> pd.Data
     if clashing:
         raise SourceError(source.path or source.name, f"column names reserved: {clashing}")
     return pd.concat([identity, raw], axis=1)
+
+
+def _joined_key(keys: pd.DataFrame) -> pd.Series:
+    """The legacy key as one text column, parts joined column-wise (not row by row)."""
+    joined = keys.iloc[:, 0].astype("str")
+    for column in keys.columns[1:]:
+        joined = joined.str.cat(keys[column].astype("str"), sep=KEY_SEPARATOR)
+    return joined.reset_index(drop=True)
 
 
 def run(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> tuple[pd.DataFrame, StageResult]:
