@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from migrate.cli.errors import reports_errors
+from migrate.cli.options import out_option, project_option
 from migrate.diff.model import DiffReport
 from migrate.diff.render import write_diff
 from migrate.diff.runner import diff_versions
@@ -18,14 +19,7 @@ from migrate.diff.runner import diff_versions
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (git revisions are read from its repository).",
-)
+@project_option("Project folder (git revisions are read from its repository).")
 @click.option(
     "--data",
     "data_dir",
@@ -33,13 +27,7 @@ from migrate.diff.runner import diff_versions
     default=None,
     help="Folder the sources' relative paths start from [default: the project folder].",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Folder for diff.html and diff.json [default: <project>/out/diff].",
-)
+@out_option("Folder for diff.html and diff.json [default: <project>/out/diff].")
 @click.option("--scope", default=None, help="Compare one pilot scope [default: all rows].")
 @reports_errors
 def diff_command(

@@ -11,19 +11,13 @@ from rich.console import Console
 from rich.table import Table
 
 from migrate.cli.errors import reports_errors
+from migrate.cli.options import project_option
 from migrate.history.record import HISTORY_DIR, read_history
 from migrate.history.view import FUNNEL_FIGURES, funnel_rows, history_json, rule_rates
 
 
 @click.command("history")
-@click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (has history/).",
-)
+@project_option("Project folder (has history/).")
 @click.option(
     "--format",
     "output",

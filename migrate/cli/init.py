@@ -7,20 +7,14 @@ from pathlib import Path
 import click
 
 from migrate.cli.errors import reports_errors
+from migrate.cli.options import project_option
 from migrate.cli.profile import print_summary, source_options, specs_from
 from migrate.scaffold.write import scaffold
 
 
 @click.command("init")
 @source_options
-@click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Folder to write the project into.",
-)
+@project_option("Folder to write the project into.")
 @click.option("--name", default=None, help="Project name [default: the folder's name].")
 @click.option("--system", default="LEGACY", show_default=True, help="Legacy system's name.")
 @click.option("--force", is_flag=True, help="Replace the files of an existing project.")

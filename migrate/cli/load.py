@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -23,39 +22,12 @@ from migrate.batches.run import REFUSED_FILE, SIMULATION_FILE, simulation_proble
 from migrate.batches.simulate import Simulation, simulate_package
 from migrate.batches.state import LoadRecords, project_records
 from migrate.cli.errors import reports_errors
+from migrate.cli.options import out_option, project_option, resolve_target_url, target_option
 from migrate.cli.progress import progress_display
 from migrate.errors import TargetError
 from migrate.spec.loader import Project, load_project
 
-TARGET_ENV = "MIGRATE_TARGET_URL"
-
-project_option = click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (has migration.yaml).",
-)
-out_option = click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="The run's output folder (has load/manifest.json) [default: <project>/out].",
-)
-target_option = click.option(
-    "--target",
-    "target_url",
-    default=None,
-    help=f"Target database URL (or set {TARGET_ENV}) [default: the project's].",
-)
-
-
-def resolve_target_url(option: str | None, project: Project, out: Path) -> str:
-    """--target, else $MIGRATE_TARGET_URL, else the project's ``target.url`` ({out} filled in)."""
-    declared = project.model.target.url.replace("{out}", out.as_posix())
-    return option or os.environ.get(TARGET_ENV) or declared
+RUN_OUT_HELP = "The run's output folder (has load/manifest.json) [default: <project>/out]."
 
 
 def project_and_out(project_dir: Path, out_dir: Path | None) -> tuple[Project, Path, LoadRecords]:
@@ -66,8 +38,8 @@ def project_and_out(project_dir: Path, out_dir: Path | None) -> tuple[Project, P
 
 
 @click.command("load")
-@project_option
-@out_option
+@project_option()
+@out_option(RUN_OUT_HELP)
 @target_option
 @click.option("--simulate", is_flag=True, help="Load in a transaction, roll back, list refusals.")
 @click.option("--resume", is_flag=True, help="Finish the target's interrupted batch.")

@@ -11,13 +11,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from migrate.cli.load import (
-    out_option,
-    project_and_out,
-    project_option,
-    resolve_target_url,
-    target_option,
-)
+from migrate.cli.load import RUN_OUT_HELP, project_and_out
+from migrate.cli.options import out_option, project_option, resolve_target_url, target_option
 from migrate.errors import MigrateError, ReconciliationFailed
 from migrate.reconcile.model import ReconcileReport
 from migrate.reconcile.output import write_reconcile
@@ -48,8 +43,8 @@ def reconcile_exit_codes(command: F) -> F:
 
 
 @click.command("reconcile")
-@project_option
-@out_option
+@project_option()
+@out_option(RUN_OUT_HELP)
 @target_option
 @reconcile_exit_codes
 def reconcile_command(project_dir: Path, out_dir: Path | None, target_url: str | None) -> None:

@@ -10,18 +10,13 @@ from rich.table import Table
 
 from migrate.batches.undo import rollback_batch
 from migrate.cli.errors import reports_errors
-from migrate.cli.load import (
-    out_option,
-    project_and_out,
-    project_option,
-    resolve_target_url,
-    target_option,
-)
+from migrate.cli.load import RUN_OUT_HELP, project_and_out
+from migrate.cli.options import out_option, project_option, resolve_target_url, target_option
 
 
 @click.command("rollback")
-@project_option
-@out_option
+@project_option()
+@out_option(RUN_OUT_HELP)
 @target_option
 @click.option("--batch", "batch", required=True, help="The batch to undo (its id).")
 @reports_errors

@@ -8,18 +8,10 @@ from pathlib import Path
 import click
 
 from migrate.cli.errors import reports_errors
+from migrate.cli.options import out_option, project_option
 from migrate.errors import SourceError
 from migrate.spec.jsonschema import FILE_TITLES, file_schema
 from migrate.spec.loader import Project, load_project
-
-PROJECT_OPTION = click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (has migration.yaml).",
-)
 
 
 @click.group("rules")
@@ -28,7 +20,7 @@ def rules_group() -> None:
 
 
 @rules_group.command("check")
-@PROJECT_OPTION
+@project_option()
 @click.option("--no-sources", is_flag=True, help="Check the project files only, not the sources.")
 @reports_errors
 def check_command(project_dir: Path, no_sources: bool) -> None:
@@ -107,14 +99,8 @@ def schema_command(out_file: Path | None, kind: str) -> None:
 
 
 @rules_group.command("doc")
-@PROJECT_OPTION
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Output folder [default: <project>/out/rulebook].",
-)
+@project_option()
+@out_option("Output folder [default: <project>/out/rulebook].")
 @reports_errors
 def doc_command(project_dir: Path, out_dir: Path | None) -> None:
     """Write the mapping and rule book (rulebook.md, rulebook.html) for sign-off."""

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from migrate.cli.errors import reports_errors
+from migrate.cli.options import out_option, project_option
 from migrate.errors import ReconciliationFailed
 from migrate.gx.run import Outcome
 from migrate.schema.loadfiles import find_load_file, read_load_file
@@ -24,21 +25,8 @@ from migrate.stages.validate import check_frame
 
 
 @click.command("validate")
-@click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (has migration.yaml).",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Output folder of the run to check [default: <project>/out].",
-)
+@project_option("Project folder (has migration.yaml).")
+@out_option("Output folder of the run to check [default: <project>/out].")
 @click.option("--gx", "use_gx", is_flag=True, help="Also validate with Great Expectations.")
 @reports_errors
 def validate_command(project_dir: Path, out_dir: Path | None, use_gx: bool) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from migrate.diff.model import DiffReport
 from migrate.report.render import number
+from migrate.templating import template_environment
 
 TEMPLATE = "diff.html.j2"
 
@@ -20,15 +19,7 @@ def diff_json(report: DiffReport) -> str:
 
 def diff_html(report: DiffReport) -> str:
     """The assessment as one self-contained HTML page."""
-    env = Environment(
-        loader=PackageLoader("migrate.diff", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(number=number, signed=signed)
+    env = template_environment("migrate.diff", filters={"number": number, "signed": signed})
     return env.get_template(TEMPLATE).render(report=report)
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from migrate.profile.model import ProfileReport
 from migrate.report.render import number
+from migrate.templating import template_environment
 
 TEMPLATE = "profile.html.j2"
 JSON_NAME = "profile.json"
@@ -44,13 +45,4 @@ def percent(value: float, decimals: int = 1) -> str:
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("migrate.profile", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(number=number, percent=percent)
-    return env
+    return template_environment("migrate.profile", filters={"number": number, "percent": percent})

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from migrate.report.model import FunnelRow, ObjectReport, RunReport
+from migrate.templating import template_environment
 
 TEMPLATE = "report.html.j2"
 BAR_PARTS = ("loaded", "merged", "rejected", "out_of_scope", "unaccounted")
@@ -51,15 +52,9 @@ def render_template(name: str, **context: Any) -> str:
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("migrate.report", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+    env = template_environment(
+        "migrate.report", filters={"number": number, "seconds": seconds, "metric": metric}
     )
-    env.filters.update(number=number, seconds=seconds, metric=metric)
     env.globals.update(bar=bar, flatten=flatten, funnel_steps=funnel_steps, percent=percent)
     return env
 

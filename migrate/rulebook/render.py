@@ -14,8 +14,8 @@ import jinja2
 
 from migrate.rulebook.model import RuleBook, build
 from migrate.spec.loader import Project
+from migrate.templating import template_environment
 
-TEMPLATES = Path(__file__).parent / "templates"
 OUTPUTS = {"rulebook.md": "rulebook.md.j2", "rulebook.html": "rulebook.html.j2"}
 _MD_SPECIAL = re.compile(r"([\\`*\[\]|#])|(?<!\w)_|_(?!\w)")
 _MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -50,22 +50,14 @@ def failure_class(words: str) -> str:
 
 
 def _environment(autoescape: bool) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=autoescape,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters.update(
-        md=md,
-        code=code,
-        anchor=anchor,
-        capitalize_first=capitalize_first,
-        failure_class=failure_class,
-    )
-    return env
+    filters = {
+        "md": md,
+        "code": code,
+        "anchor": anchor,
+        "capitalize_first": capitalize_first,
+        "failure_class": failure_class,
+    }
+    return template_environment("migrate.rulebook", autoescape=autoescape, filters=filters)
 
 
 def render(book: RuleBook, name: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from sqlalchemy.engine import make_url
 
 from migrate.errors import SpecError
@@ -24,6 +24,7 @@ from migrate.profile.render import write_profile
 from migrate.scaffold.plan import ObjectPlan, StepPlan, plan_object, relative_location, rule_prefix
 from migrate.scaffold.yaml_text import block, comment, flow_list, scalar
 from migrate.spec.loader import PROJECT_FILE, load_project
+from migrate.templating import template_environment
 
 GITIGNORE = (
     "# What runs write. history/ is kept: it is the project's run record.\n"
@@ -164,13 +165,5 @@ def _write(path: Path, text: str) -> Path:
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("migrate.scaffold", "templates"),
-        autoescape=False,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(scalar=scalar, flow_list=flow_list)
-    return env
+    filters = {"scalar": scalar, "flow_list": flow_list}
+    return template_environment("migrate.scaffold", autoescape=False, filters=filters)
