@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from migrate.report.masking import mask_series
+from migrate.spec.mapping import Mapping
 from migrate.spec.match import Comparison
 
 
@@ -24,12 +26,14 @@ def review_frame(
     compare: list[Comparison],
     labels: list[str],
     weakest_first: bool = False,
+    personal: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """The review table for ``pairs`` (columns rid_a, rid_b, score, passes, sims, contribs).
 
     ``frame`` is indexed by ``_rid``; ``pairs`` carries ``<label>_sim`` and
     ``<label>_contrib`` per comparison, ``same_cluster`` and optionally ``note``;
-    strongest first unless ``weakest_first``.
+    strongest first unless ``weakest_first``. Values of ``personal`` fields are masked:
+    the reviewer decides on their similarity, which is computed on the real values.
     """
     pairs = pairs.sort_values(
         ["score", "rid_a", "rid_b"], ascending=[weakest_first, True, True], kind="stable"
@@ -48,8 +52,9 @@ def review_frame(
         "key_b": b["_key"].to_numpy(),
     }
     for comparison, label in zip(compare, labels, strict=True):
-        columns[f"{label}_a"] = a[comparison.field].to_numpy()
-        columns[f"{label}_b"] = b[comparison.field].to_numpy()
+        shown = mask_series if comparison.field in personal else _as_is
+        columns[f"{label}_a"] = shown(a[comparison.field]).to_numpy()
+        columns[f"{label}_b"] = shown(b[comparison.field]).to_numpy()
         columns[f"{label}_sim"] = np.round(pairs[f"{label}_sim"].to_numpy(dtype=float), 4)
         columns[f"{label}_contrib"] = np.round(pairs[f"{label}_contrib"].to_numpy(dtype=float), 4)
     columns["score"] = np.round(pairs["score"].to_numpy(dtype=float), 4)
@@ -60,6 +65,15 @@ def review_frame(
         columns["reviewed"] = pairs["reviewed"].to_numpy()
     columns["decision"] = ""
     return pd.DataFrame(columns)
+
+
+def _as_is(values: pd.Series) -> pd.Series:
+    return values
+
+
+def personal_fields(mapping: Mapping) -> frozenset[str]:
+    """The target fields declared personal data."""
+    return frozenset(name for name, field in mapping.fields.items() if field.personal)
 
 
 def write_review(table: pd.DataFrame, path: Path) -> Path:

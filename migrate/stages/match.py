@@ -38,7 +38,7 @@ import pandas as pd
 
 from migrate.matching.engine import Constraints, MatchOutcome, decide, match_frame
 from migrate.matching.metrics import match_metrics
-from migrate.matching.review import review_frame, write_review
+from migrate.matching.review import personal_fields, review_frame, write_review
 from migrate.matching.scoring import comparison_labels
 from migrate.review.decisions import positions as decided_positions
 from migrate.review.workbook import MERGED_ROWS, write_workbook
@@ -161,11 +161,19 @@ def _write_review(
     """The review CSV (review pairs) and workbook (review and merged pairs)."""
     folder = ctx.out_dir / "review"
     asked = pairs[(pairs["decision"] == "review") & (pairs["reviewed"] == "")]
-    review = review_frame(ordered, asked.drop(columns="reviewed"), spec.compare, labels_)
+    personal = personal_fields(obj.mapping)
+    review = review_frame(
+        ordered, asked.drop(columns="reviewed"), spec.compare, labels_, personal=personal
+    )
     csv = write_review(review, folder / f"{obj.name}_review.csv")
     merged_pairs = pairs[pairs["kept"].to_numpy(dtype=bool)]
     merged = review_frame(
-        ordered, merged_pairs.nsmallest(MERGED_ROWS, "score"), spec.compare, labels_, True
+        ordered,
+        merged_pairs.nsmallest(MERGED_ROWS, "score"),
+        spec.compare,
+        labels_,
+        True,
+        personal=personal,
     )
     book = write_workbook(
         folder / f"{obj.name}_review.xlsx",

@@ -39,7 +39,7 @@ import pandas as pd
 from migrate.errors import SpecError
 from migrate.matching.keys import KeyPlan, plan_keys
 from migrate.matching.partner import link_partners
-from migrate.matching.review import review_frame, write_review
+from migrate.matching.review import personal_fields, review_frame, write_review
 from migrate.matching.scoring import comparison_labels
 from migrate.matching.survivorship import (
     choose_survivors,
@@ -158,7 +158,9 @@ def _partners(
     out = out.assign(**{link.field: partner})
     review = found.pairs[found.pairs["decision"] == "review"]
     labels = comparison_labels(link.compare)
-    table = review_frame(found.combined, review, link.compare, labels)
+    table = review_frame(
+        found.combined, review, link.compare, labels, personal=personal_fields(obj.mapping)
+    )
     path = write_review(table, ctx.out_dir / "review" / f"{obj.name}_partner_review.csv")
     ctx.extras[f"partners:{obj.name}"] = pd.DataFrame(
         {"golden_key": own_keys[found.own], "partner_key": partner[found.own], "score": found.score}

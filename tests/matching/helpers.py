@@ -47,13 +47,14 @@ def make_object(
     match: MatchSpec | dict[str, Any] | None = None,
     merge: MergeSpec | dict[str, Any] | None = None,
     name: str = "customer",
+    personal: frozenset[str] = frozenset(),
 ) -> ObjectSpec:
     """An ObjectSpec with string target fields, the given key and match/merge sections."""
     key = key or [fields[0]]
     mapping = Mapping(
         object=name,
         key=key,
-        fields={f: TargetField() for f in fields},
+        fields={f: TargetField(personal=f in personal) for f in fields},
         sources={"erp": {f: FieldSource(column=f) for f in fields}},
     )
     rules = Rules(

@@ -154,6 +154,22 @@ def test_review_file(tmp_path: Path) -> None:
     assert out.loc[2, "_cluster"] == 2
 
 
+def test_review_files_mask_personal_fields_but_score_the_real_values(tmp_path: Path) -> None:
+    frame = make_frame(RECORDS, FIELDS)
+    obj = make_object(FIELDS, match=_spec(), personal=frozenset({"phone"}))
+    match.run(frame, obj, make_context(tmp_path, frame))
+    review = pd.read_csv(tmp_path / "review" / "customer_review.csv", dtype=str)
+    first = review.iloc[0]
+    assert (first["phone_a"], first["phone_b"]) == ("0********7", "0********9")
+    assert first["phone_sim"] == "0.0"
+    assert (first["name_a"], first["name_b"]) == ("Acme Trading Ltd", "Acme Trading")
+    workbook = pd.read_excel(
+        tmp_path / "review" / "customer_review.xlsx", sheet_name=None, engine="calamine"
+    )
+    shown = pd.concat(workbook.values()).astype(str).to_numpy().ravel().tolist()
+    assert "0211234567" not in shown and "0219999999" not in shown
+
+
 def test_oversized_block_reported(tmp_path: Path) -> None:
     records = [{"name": f"N/A {i}", "phone": "000", "city": "X"} for i in range(4)]
     blocking = [{"name": "phone", "key": [{"field": "phone"}], "max_block": 3}]
