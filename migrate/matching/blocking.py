@@ -158,21 +158,53 @@ def _sorted_neighbours(positions: np.ndarray, window: int) -> tuple[np.ndarray, 
 
 
 def candidate_pairs(frame: pd.DataFrame, passes: list[BlockingPass]) -> Candidates:
-    """The union of all passes' pairs over ``frame`` (rows addressed by position)."""
+    """The union of all passes' pairs over ``frame`` (rows addressed by position).
+
+    Each pass's pairs are kept only as one int64 code (``left * n + right``); the union
+    is their sorted distinct codes and each pass sets its bit by binary search, so no
+    pairs-sized inverse index is built. Positions come back as int32 (int64 for frames
+    over 2**31 rows) and the pass mask in the smallest unsigned type that holds it.
+    """
     n = len(frame)
-    lefts, rights, bits = [], [], []
+    codes: list[np.ndarray] = []
     per_pass: dict[str, int] = {}
     skipped: list[SkippedBlock] = []
-    for index, spec in enumerate(passes):
+    for spec in passes:
         left, right, dropped = pass_pairs(blocking_key(frame, spec.key, spec.unordered), spec)
         per_pass[spec.name] = per_pass.get(spec.name, 0) + len(left)
         skipped.extend(dropped)
-        lefts.append(left.astype(np.int64))
-        rights.append(right.astype(np.int64))
-        bits.append(np.full(len(left), 1 << index, dtype=np.int64))
-    code = np.concatenate(lefts) * n + np.concatenate(rights)
-    unique, inverse = np.unique(code, return_inverse=True)
-    mask = np.zeros(len(unique), dtype=np.int64)
-    np.bitwise_or.at(mask, inverse, np.concatenate(bits))
+        codes.append(left.astype(np.int64) * n + right)
+        del left, right
+    unique = _distinct_sorted(codes)
+    mask = np.zeros(len(unique), dtype=_mask_dtype(len(passes)))
+    for index, code in enumerate(codes):
+        mask[np.searchsorted(unique, code)] |= mask.dtype.type(1 << index)
+    del codes
+    positions = np.int32 if n < 2**31 else np.int64
+    left_of = (unique // max(n, 1)).astype(positions)
+    unique -= np.multiply(left_of, max(n, 1), dtype=np.int64)
+    right_of = unique.astype(positions)
     names = [p.name for p in passes]
-    return Candidates(unique // max(n, 1), unique % max(n, 1), mask, names, per_pass, skipped)
+    return Candidates(left_of, right_of, mask, names, per_pass, skipped)
+
+
+def _distinct_sorted(codes: list[np.ndarray]) -> np.ndarray:
+    """The distinct codes of all passes, ascending (sorted in place: no copy of the union)."""
+    if not codes:
+        return np.empty(0, np.int64)
+    union = np.concatenate(codes)
+    union.sort()
+    if not len(union):
+        return union
+    first = np.empty(len(union), dtype=bool)
+    first[0] = True
+    np.not_equal(union[1:], union[:-1], out=first[1:])
+    return union[first]
+
+
+def _mask_dtype(passes: int) -> type[np.unsignedinteger]:
+    """The smallest unsigned integer type with a bit per pass."""
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if passes <= np.iinfo(dtype).bits:
+            return dtype
+    return np.uint64

@@ -31,7 +31,14 @@ from migrate.matching.constraints import (
     empty_pairs,
     resolve,
 )
-from migrate.matching.scoring import comparison_labels, similarity_matrix, weighted_scores
+from migrate.matching.scoring import (
+    CHUNK,
+    comparison_labels,
+    shown,
+    similarity_columns,
+    similarity_matrix,
+    weighted_scores,
+)
 from migrate.spec.match import MatchSpec, Thresholds
 
 Progress = Callable[[int, int], None]
@@ -39,11 +46,12 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class Scored:
-    """Scores of the candidate pairs and, per comparison, similarity and contribution."""
+    """Scores of the candidate pairs and, per comparison, similarity (as shown) and
+    contribution (Fellegi-Sunter: stored per level pattern, indexed like an array)."""
 
     score: np.ndarray
     sims: np.ndarray
-    contrib: np.ndarray
+    contrib: np.ndarray | fs.Contributions
     model: dict[str, Any] | None = None
 
 
@@ -134,43 +142,68 @@ def score_candidates(
 ) -> Scored:
     """Weighted-mean or Fellegi-Sunter scores of the candidate pairs."""
     left, right = candidates.left, candidates.right
-    # Fellegi-Sunter only tells similarities apart down to the lowest level bound; below it
-    # rapidfuzz may stop early and give 0.
-    cutoff = fs.LEVEL_BOUNDS[-1] if spec.mode == "fellegi_sunter" else None
-    sims = similarity_matrix(ordered, left, right, spec.compare, cutoff, progress)
     if spec.mode == "weights":
+        sims = similarity_matrix(ordered, left, right, spec.compare, None, progress)
         weights = np.array([c.weight for c in spec.compare], dtype=float)
         score, contrib = weighted_scores(sims, weights)
-        return Scored(score, sims, contrib)
-    level = fs.levels(sims)
+        return Scored(score, shown(sims), contrib)
+    sims32, level = _levels(ordered, candidates, spec, progress)
     pass_fields = [{part.field for part in p.key} for p in spec.blocking]
     inform = fs.informative(candidates.mask, pass_fields, [c.field for c in spec.compare])
     params = fs.estimate(level, inform)
-    score, contrib = fs.score(level, params)
+    del inform
+    score, contributions = fs.score_patterns(level, params)
     model = params.to_dict(comparison_labels(spec.compare))
-    return Scored(score, sims, contrib, model)
+    return Scored(score, sims32, contributions, model)
+
+
+def _levels(
+    ordered: pd.DataFrame, candidates: Candidates, spec: MatchSpec, progress: Progress | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Similarities as shown (see ``scoring.shown``) and agreement levels (decided on the
+    float64 values)."""
+    shape = (len(candidates), len(spec.compare))
+    sims, level = np.empty(shape, dtype=np.float32), np.empty(shape, dtype=np.int8)
+    # Fellegi-Sunter only tells similarities apart down to the lowest level bound; below it
+    # rapidfuzz may stop early and give 0.
+    columns = similarity_columns(
+        ordered, candidates.left, candidates.right, spec.compare, fs.LEVEL_BOUNDS[-1], progress
+    )
+    for column, values in enumerate(columns):
+        for start in range(0, len(values), CHUNK):  # chunks: no pairs-sized temporaries
+            rows = slice(start, start + CHUNK)
+            sims[rows, column] = shown(values[rows])
+            level[rows, column] = fs.column_levels(values[rows])
+    return sims, level
 
 
 def decide(score: np.ndarray, thresholds: Thresholds) -> np.ndarray:
     """``match`` / ``review`` / ``distinct`` per score."""
-    return np.select(
-        [score >= thresholds.auto_merge, score >= thresholds.review],
-        ["match", "review"],
-        default="distinct",
-    ).astype(object)
+    out = texts(len(score), "distinct")
+    out[score >= thresholds.review] = "review"
+    out[score >= thresholds.auto_merge] = "match"
+    return out
+
+
+def texts(count: int, value: str) -> np.ndarray:
+    """An object array holding ``value`` ``count`` times, as one shared str (``np.full``
+    would make a str object per element through a fixed-width string array)."""
+    out = np.empty(count, dtype=object)
+    out.fill(value)
+    return out
 
 
 def _candidate_index(n: int, candidates: Candidates, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per pair (a, b), the index of the same pair among the candidates (-1: not one)."""
     if not len(a) or not len(candidates):
         return np.full(len(a), -1, dtype=np.int64)
-    codes = candidates.left * n + candidates.right
+    codes = candidates.left.astype(np.int64) * n + candidates.right
     return pd.Index(codes).get_indexer(np.minimum(a, b) * n + np.maximum(a, b))
 
 
 def _reviewed(n: int, candidates: Candidates, constraints: Constraints) -> np.ndarray:
     """Per candidate pair, the reviewer's verdict: 'match', 'no-match' or ''."""
-    out = np.full(len(candidates), "", dtype=object)
+    out = texts(len(candidates), "")
     where = _candidate_index(n, candidates, constraints.a, constraints.b)
     found = where >= 0
     out[where[found]] = np.where(constraints.verdict[found], "match", "no-match")
@@ -216,7 +249,7 @@ def _per_candidate(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per candidate pair: kept as a match link, and why a match link was dropped."""
     kept = np.zeros(count, dtype=bool)
-    note = np.full(count, "", dtype=object)
+    note = texts(count, "")
     mine = origin >= 0
     kept[origin[mine]] = resolution.kept[mine]
     note[origin[mine]] = resolution.reason[mine]

@@ -33,6 +33,7 @@ match, negative: against).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +44,7 @@ TOLERANCE = 1e-7
 SEED_MATCH = 0.95
 M_FLOOR = 1e-3
 _FLOOR = 1e-6
+DENSE_CODES = 1 << 24  # pattern codes counted in a table up to this range
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,14 @@ def levels(sims: np.ndarray) -> np.ndarray:
     """Agreement level per pair and comparison (0 best .. 3 worst; -1 missing)."""
     out = np.full(sims.shape, -1, dtype=np.int8)
     for j in range(sims.shape[1]):  # column by column: no pairs-sized float temporaries
-        column = sims[:, j]
-        cut = np.searchsorted(-np.array(LEVEL_BOUNDS), -column, side="left")
-        out[:, j] = np.where(np.isnan(column), -1, cut).astype(np.int8)
+        out[:, j] = column_levels(sims[:, j])
     return out
+
+
+def column_levels(column: np.ndarray) -> np.ndarray:
+    """Agreement level per pair of one comparison's similarities (-1 missing)."""
+    cut = np.searchsorted(-np.array(LEVEL_BOUNDS), -column, side="left")
+    return np.where(np.isnan(column), -1, cut).astype(np.int8)
 
 
 def level_shares(
@@ -124,18 +130,49 @@ def patterns(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Distinct (level, informative) patterns, each pair's pattern, and pattern counts."""
     k = level.shape[1]
-    if inform is None:
-        inform = np.ones(level.shape, dtype=bool)
     if len(level) == 0:
-        return level, inform, np.empty(0, np.int64), np.empty(0, np.int64)
+        everywhere = np.ones(level.shape, dtype=bool) if inform is None else inform
+        return level, everywhere, np.empty(0, np.int64), np.empty(0, np.int64)
     base = N_LEVELS + 1
     powers = base ** np.arange(k, dtype=np.int64)
     bits = 2 ** np.arange(k, dtype=np.int64)
-    code = ((level.astype(np.int64) + 1) @ powers) * 2**k + inform.astype(np.int64) @ bits
-    unique, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+    code = _pattern_code(level, inform, powers)
+    unique, inverse, counts = _distinct(code, int(base**k) * 2**k)
+    del code
     levels_of = (unique[:, None] // 2**k // powers[None, :]) % base - 1
     inform_of = (unique[:, None] // bits[None, :]) % 2 == 1
-    return levels_of.astype(level.dtype), inform_of, inverse.reshape(-1), counts
+    return levels_of.astype(level.dtype), inform_of, inverse, counts
+
+
+def _pattern_code(
+    level: np.ndarray, inform: np.ndarray | None, powers: np.ndarray
+) -> np.ndarray:
+    """One int64 per pair encoding its levels and informative flags (all set without
+    ``inform``), built column by column: no pairs x comparisons int64 temporaries."""
+    k = level.shape[1]
+    code = np.zeros(len(level), dtype=np.int64)
+    for j in range(k):
+        code += (level[:, j].astype(np.int64) + 1) * int(powers[j])
+    code *= 2**k
+    if inform is None:
+        code += 2**k - 1
+        return code
+    for j in range(k):
+        code += inform[:, j].astype(np.int64) << j
+    return code
+
+
+def _distinct(code: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(code, return_inverse=True, return_counts=True)`` for codes in
+    [0, size): by counting instead of sorting the pairs when the range is small."""
+    if size > DENSE_CODES:
+        unique, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+        return unique, inverse.reshape(-1), counts
+    tally = np.bincount(code, minlength=size)
+    unique = np.flatnonzero(tally).astype(np.int64)
+    lookup = np.zeros(size, dtype=np.int32)
+    lookup[unique] = np.arange(len(unique), dtype=np.int32)
+    return unique, lookup[code], tally[unique]
 
 
 def estimate(level: np.ndarray, inform: np.ndarray | None = None) -> Parameters:
@@ -187,10 +224,42 @@ def _agreement_seed(unique: np.ndarray) -> np.ndarray:
     return np.where(2 * agree > np.maximum(present, 1), SEED_MATCH, 1 - SEED_MATCH)
 
 
-def score(level: np.ndarray, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
-    """Posterior probability per pair and match weight log2(m/u) per comparison (NaN missing)."""
+@dataclass(frozen=True)
+class Contributions:
+    """Match weights per pair and comparison, stored once per distinct level pattern.
+
+    Indexing (``contrib[rows, column]``, ``contrib[rows]``) gives the pairs' float32
+    weights (NaN where missing) without building the pairs x comparisons array.
+    """
+
+    table: np.ndarray
+    pattern: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.pattern), self.table.shape[1]
+
+    def __len__(self) -> int:
+        return len(self.pattern)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        if isinstance(key, tuple):
+            rows, column = key
+            return np.asarray(self.table[self.pattern[rows], column])
+        return np.asarray(self.table[self.pattern[key]])
+
+
+def score_patterns(level: np.ndarray, params: Parameters) -> tuple[np.ndarray, Contributions]:
+    """Posterior probability per pair and its match weights by level pattern."""
     unique, _, inverse, _ = patterns(level)
     probability = posterior(unique, params.m, params.u, params.prior)[inverse]
-    weight = (_log_ratio(unique, params.m, params.u) / np.log(2.0)).astype(np.float32)[inverse]
-    weight[level < 0] = np.nan
-    return probability, weight
+    table = (_log_ratio(unique, params.m, params.u) / np.log(2.0)).astype(np.float32)
+    table[unique < 0] = np.nan
+    pattern = inverse.astype(np.int32 if len(unique) < 2**31 else np.int64)
+    return probability, Contributions(table, pattern)
+
+
+def score(level: np.ndarray, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior probability per pair and match weight log2(m/u) per comparison (NaN missing)."""
+    probability, contributions = score_patterns(level, params)
+    return probability, contributions[:]

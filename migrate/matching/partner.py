@@ -18,6 +18,7 @@ import pandas as pd
 
 from migrate.matching.blocking import Candidates, candidate_pairs
 from migrate.matching.engine import decide, score_candidates
+from migrate.matching.fellegi_sunter import Contributions
 from migrate.matching.scoring import comparison_labels
 from migrate.spec.match import MatchSpec, PartnerLink
 
@@ -89,7 +90,7 @@ def _pairs(
     score: np.ndarray,
     decision: np.ndarray,
     sims: np.ndarray,
-    contrib: np.ndarray,
+    contrib: np.ndarray | Contributions,
     spec: PartnerLink,
 ) -> pd.DataFrame:
     """The scored cross pairs in the layout of the review table (rid = combined position)."""

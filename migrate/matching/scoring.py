@@ -13,6 +13,9 @@ A value that is NA, blank, or (numeric/date) does not parse is missing, and a
 comparison with a missing side gives NaN: it is left out of the pair's score.
 String similarities are computed with ``rapidfuzz.process.cpdist`` over the pair
 arrays (all cores, in chunks), never one Python call per pair.
+Scores and levels are decided on the float64 similarities; what is kept per pair
+for display is the similarity rounded to ``SHOWN_DECIMALS`` (as every output shows
+it) in float32.
 
 In ``weights`` mode the score is the weighted mean of the available
 similarities (weights renormalised over the comparisons present; 0 when none is
@@ -24,7 +27,7 @@ Fellegi-Sunter scoring lives in ``migrate.matching.fellegi_sunter``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -35,6 +38,7 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 from migrate.spec.match import Comparison
 
 CHUNK = 1_000_000
+SHOWN_DECIMALS = 4
 DEFAULT_DATE_SCALE = 365.0
 _STRING_SCORERS: dict[str, tuple[Callable[..., Any], float]] = {
     "jaro_winkler": (JaroWinkler.normalized_similarity, 1.0),
@@ -86,13 +90,14 @@ def similarity(
     """
     out = np.full(len(left), np.nan)
     absent = missing(prepared)
-    present = np.flatnonzero(~(absent[left] | absent[right]))
-    for start in range(0, len(present), CHUNK):
-        chunk = present[start : start + CHUNK]
-        a, b = prepared[left[chunk]], prepared[right[chunk]]
-        out[chunk] = _compare(a, b, comparison, cutoff)
+    for start in range(0, len(left), CHUNK):  # pair chunks: no pairs-sized index arrays
+        a_rows, b_rows = left[start : start + CHUNK], right[start : start + CHUNK]
+        present = np.flatnonzero(~(absent[a_rows] | absent[b_rows]))
+        a, b = prepared[a_rows[present]], prepared[b_rows[present]]
+        if len(present):
+            out[start + present] = _compare(a, b, comparison, cutoff)
         if on_chunk is not None:
-            on_chunk(start + len(chunk), len(present))
+            on_chunk(min(start + CHUNK, len(left)), len(left))
     return out
 
 
@@ -117,6 +122,17 @@ def _compare(a: np.ndarray, b: np.ndarray, comparison: Comparison, cutoff: float
     return np.asarray(scores) / top
 
 
+def shown(values: np.ndarray) -> np.ndarray:
+    """Similarities as kept for display: rounded to ``SHOWN_DECIMALS``, float32 (column by
+    column for a matrix, so no float64 copy of it is made)."""
+    if values.ndim == 1:
+        return np.round(values, SHOWN_DECIMALS).astype(np.float32)
+    out = np.empty(values.shape, dtype=np.float32)
+    for j in range(values.shape[1]):
+        out[:, j] = np.round(values[:, j], SHOWN_DECIMALS)
+    return out
+
+
 def weighted_scores(sims: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Score per pair and contribution per comparison, renormalising over present values.
 
@@ -135,6 +151,21 @@ def weighted_scores(sims: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, 
     return np.clip(score, 0.0, 1.0), contribution
 
 
+def similarity_columns(
+    frame: pd.DataFrame,
+    left: np.ndarray,
+    right: np.ndarray,
+    compare: list[Comparison],
+    cutoff: float | None = None,
+    on_chunk: ChunkProgress | None = None,
+) -> Iterator[np.ndarray]:
+    """Per comparison in turn, the pairs' similarities over ``frame`` rows by position."""
+    for comparison in compare:
+        prepared = prepare(frame[comparison.field], comparison)
+        yield similarity(prepared, left, right, comparison, cutoff, on_chunk)
+        del prepared
+
+
 def similarity_matrix(
     frame: pd.DataFrame,
     left: np.ndarray,
@@ -145,7 +176,7 @@ def similarity_matrix(
 ) -> np.ndarray:
     """Pairs x comparisons similarities over ``frame`` rows addressed by position."""
     sims = np.full((len(left), len(compare)), np.nan)
-    for column, comparison in enumerate(compare):
-        prepared = prepare(frame[comparison.field], comparison)
-        sims[:, column] = similarity(prepared, left, right, comparison, cutoff, on_chunk)
+    columns = similarity_columns(frame, left, right, compare, cutoff, on_chunk)
+    for column, values in enumerate(columns):
+        sims[:, column] = values
     return sims

@@ -25,7 +25,8 @@ to the review workbook ``<out>/review/<object>_review.xlsx``. The frame comes ba
 with an int ``_cluster`` column (smallest ``_rid`` of the cluster). The scored pairs
 go to ``ctx.extras["pairs:<object>"]`` with columns ``rid_a, rid_b, score, decision,
 passes, cut, same_cluster, reviewed, note`` and ``<label>_sim`` / ``<label>_contrib``
-per comparison (``cut``: a match the constraints removed).
+per comparison (``cut``: a match the constraints removed; similarities are kept to 4
+decimals, as every output shows them).
 """
 
 from __future__ import annotations

@@ -68,6 +68,7 @@ def test_pairs_per_pass_union_and_passes() -> None:
         (2, 3): "by_phone",
     }
     assert (found.left < found.right).all()
+    assert found.left.dtype == np.int32 and found.mask.dtype == np.uint8  # compact per pair
 
 
 def test_never_all_pairs() -> None:

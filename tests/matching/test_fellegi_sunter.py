@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from migrate.matching import fellegi_sunter as fs
 from migrate.matching.scoring import similarity_matrix
@@ -87,6 +88,28 @@ def test_patterns_round_trip() -> None:
     assert np.array_equal(unique[inverse], level)
     assert np.array_equal(usable[inverse], inform)
     assert sorted(counts.tolist()) == [1, 1, 2]
+
+
+def test_patterns_count_like_sorting(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    level = rng.integers(-1, 4, size=(500, 3)).astype(np.int8)
+    inform = rng.random((500, 3)) < 0.7
+    counted = fs.patterns(level, inform)
+    monkeypatch.setattr(fs, "DENSE_CODES", 0)  # the sorting path
+    sorted_ = fs.patterns(level, inform)
+    for mine, theirs in zip(counted, sorted_, strict=True):
+        assert np.array_equal(mine, theirs)
+
+
+def test_contributions_by_pattern_index_like_the_full_array() -> None:
+    level = np.array([[0, -1], [3, 2], [0, -1], [1, 1]], dtype=np.int8)
+    params = fs.estimate(level)
+    probability, full = fs.score(level, params)
+    again, lazy = fs.score_patterns(level, params)
+    assert np.array_equal(probability, again)
+    assert lazy.shape == full.shape
+    assert np.array_equal(lazy[np.array([1, 3]), 1], full[[1, 3], 1])
+    assert np.isnan(lazy[:, 1][0]) and np.isnan(full[0, 1])
 
 
 def test_u_comes_from_candidates_so_similar_non_matches_are_not_matches() -> None:
