@@ -60,6 +60,30 @@ class Ledger:
             rows[column] = pd.Series(pd.NA, index=rows.index, dtype="object")
         self._objects[obj] = _ObjectLedger(rows=rows)
 
+    def for_chunk(self, obj: str, frame: pd.DataFrame) -> Ledger:
+        """A ledger for one chunk of ``obj``: its rows only, every other object shared.
+
+        Stages record the chunk's fates and findings in it as they would in this
+        ledger; :meth:`absorb` then takes the chunks' records back in order.
+        """
+        chunk = Ledger()
+        chunk._objects = dict(self._objects)
+        chunk.register(obj, frame)
+        return chunk
+
+    def absorb(self, obj: str, chunks: Sequence[Ledger]) -> None:
+        """Make the rows and findings of ``chunks`` (in order) the records of ``obj``.
+
+        The object keeps its place in the registration order when it was
+        registered before (with no rows) to hold it.
+        """
+        entries = [chunk._objects[obj] for chunk in chunks]
+        rows = pd.concat([entry.rows for entry in entries]) if entries else None
+        if rows is None:
+            return
+        findings = [found for entry in entries for found in entry.findings]
+        self._objects[obj] = _ObjectLedger(rows=rows, findings=findings)
+
     def objects(self) -> list[str]:
         """Objects registered so far, in registration order."""
         return list(self._objects)

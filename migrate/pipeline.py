@@ -30,6 +30,7 @@ from migrate.stages.base import Progress, RunContext, Stage, StageResult, no_pro
 from migrate.stages.reconcile import capture_totals_base, reconcile, write_outputs
 from migrate.stages.thresholds import Breach, check_thresholds
 from migrate.state.hooks import load_state, save_state
+from migrate.stream import prepare as stream
 
 PREPARE: list[tuple[str, Stage]] = [
     ("map", map.run),
@@ -41,6 +42,7 @@ PREPARE: list[tuple[str, Stage]] = [
 ]
 DELIVER: list[tuple[str, Stage]] = [("scope", scope.run), ("load", load.run)]
 OUTPUT_FOLDERS = ("load", "rejects", "review", "report")
+Extracted = pd.DataFrame | StageResult  # a streamed object's placeholder extract result
 THRESHOLD_EXCEEDED = "threshold exceeded"
 
 
@@ -55,6 +57,7 @@ class RunOptions:
     history: bool = True  # record the run in <project>/history/ (diff runs do not)
     batch: str | None = None  # the batch plan's name for this load, recorded with the batch
     simulate: bool = False  # load the target inside a transaction that is rolled back
+    chunk_rows: int | None = None  # stream objects without matching (None: the project's)
 
 
 @dataclass(frozen=True)
@@ -81,13 +84,11 @@ def run_project(project: Project, options: RunOptions) -> RunOutcome:
     ctx.extras["target_url"] = options.target_url
     ctx.extras.update(batch_label=options.batch, simulate=options.simulate)
     load_state(ctx)  # reviewers' decisions and the golden-key registry
-    raw = {
-        name: _stage("extract", extract.run, pd.DataFrame(), obj, ctx)
-        for name, obj in project.objects.items()
-    }
+    chunk_rows = options.chunk_rows or project.model.run.chunk_rows
+    raw = {name: _extract(obj, ctx, chunk_rows) for name, obj in project.objects.items()}
     _clear_outputs(options.out_dir)
     for name, obj in project.objects.items():
-        ctx.frames[name] = _prepare(raw.pop(name), obj, ctx)
+        ctx.frames[name] = _prepare(raw.pop(name), obj, ctx, chunk_rows)
     breaches = tuple(check_thresholds(project, ctx.ledger))
     if breaches:
         ctx.extras["target_url"] = None  # stop before the target load; files and reports only
@@ -122,8 +123,29 @@ def _with_breaches(report: RunReport, breaches: tuple[Breach, ...]) -> RunReport
     return replace(report, status=status, messages=(*report.messages, *messages))
 
 
-def _prepare(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> pd.DataFrame:
-    for stage_name, stage in PREPARE:
+def _extract(obj: ObjectSpec, ctx: RunContext, chunk_rows: int | None) -> Extracted:
+    """The object's rows; for an object that streams, a pre-flight check and a placeholder."""
+    if chunk_rows is not None and stream.streams(obj, chunk_rows):
+        result = stream.preflight(obj, ctx)
+        ctx.results.append(result)
+        return result
+    return _stage("extract", extract.run, pd.DataFrame(), obj, ctx)
+
+
+def _prepare(
+    raw: Extracted, obj: ObjectSpec, ctx: RunContext, chunk_rows: int | None
+) -> pd.DataFrame:
+    if isinstance(raw, StageResult):  # streams: extract, map, cleanse, link chunk by chunk
+        assert chunk_rows is not None
+        frame = stream.prepare(obj, ctx, chunk_rows, raw)
+        return _run_stages(frame, PREPARE[len(stream.ROWWISE) :], obj, ctx)
+    return _run_stages(raw, PREPARE, obj, ctx)
+
+
+def _run_stages(
+    frame: pd.DataFrame, stages: list[tuple[str, Stage]], obj: ObjectSpec, ctx: RunContext
+) -> pd.DataFrame:
+    for stage_name, stage in stages:
         frame = _stage(stage_name, stage, frame, obj, ctx)
         if stage_name == "map":
             capture_totals_base(frame, obj, ctx)

@@ -65,3 +65,24 @@ def test_funnel_counts_per_system_and_unaccounted() -> None:
     assert funnel.loc["ERP", "extracted"] == 2 and funnel.loc["ERP", "unaccounted"] == 1
     assert funnel.loc["CRM", "loaded"] == 1 and funnel.loc["CRM", "out_of_scope"] == 1
     assert funnel["extracted"].sum() == 5
+
+
+def test_chunk_ledgers_are_absorbed_in_order_in_the_objects_place() -> None:
+    ledger = Ledger()
+    ledger.register("c", _rows(2))
+    ledger.register("o", _rows(4).iloc[0:0])  # holds the place of a streamed object
+    ledger.register("z", _rows(1))
+    rows = _rows(4)
+    first = ledger.for_chunk("o", rows.iloc[:2])
+    second = ledger.for_chunk("o", rows.iloc[2:])
+    assert first.rows("c").equals(ledger.rows("c"))  # other objects are shared
+    first.reject("o", rows.iloc[[1]], stage="map", rule="R1", reason="bad")
+    second.warn("o", rows.iloc[[3]], stage="cleanse", rule="W1", reason="odd")
+    ledger.absorb("o", [first, second])
+    assert ledger.objects() == ["c", "o", "z"]
+    absorbed = ledger.rows("o")
+    assert absorbed["_key"].tolist() == ["K0", "K1", "K2", "K3"]
+    assert absorbed["fate"].tolist()[1] == "rejected"
+    assert ledger.findings("o")[["_key", "rule"]].values.tolist() == [["K1", "R1"], ["K3", "W1"]]
+    ledger.loaded("o", [0, 2, 3], pd.Series(["K0", "K2", "K3"]))
+    assert ledger.funnel().set_index("object").loc["o", "loaded"] == 3

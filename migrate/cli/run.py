@@ -54,6 +54,13 @@ TARGET_ENV = "MIGRATE_TARGET_URL"
     is_flag=True,
     help="Load the target inside a transaction that is rolled back; list refused rows.",
 )
+@click.option(
+    "--chunk-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stream objects without matching in chunks of N rows [default: the project's run: "
+    "chunk_rows, or whole tables].",
+)
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @reports_errors
 def run_command(
@@ -66,6 +73,7 @@ def run_command(
     quiet: bool,
     batch: str | None = None,
     simulate: bool = False,
+    chunk_rows: int | None = None,
 ) -> None:
     """Extract, map, cleanse, match, merge, validate, scope, load and reconcile."""
     project = load_project(project_dir)
@@ -84,7 +92,9 @@ def run_command(
         )
     url = None if no_target else _target_url(target_url, project.model.target.url, out)
     with progress_display(not quiet and Console(stderr=True).is_terminal) as progress:
-        options = RunOptions(out, chosen_scope, url, progress, batch=batch, simulate=simulate)
+        options = RunOptions(
+            out, chosen_scope, url, progress, batch=batch, simulate=simulate, chunk_rows=chunk_rows
+        )
         outcome = run_project(project, options)
     _print_summary(outcome, out)
     if not outcome.closes or outcome.breaches:

@@ -134,6 +134,17 @@ class LoadFiles(Strict):
     bom: bool = False
 
 
+class RunSettings(Strict):
+    """How a run works through big tables."""
+
+    chunk_rows: int | None = Field(
+        default=None,
+        ge=1,
+        description="stream objects without matching in chunks of this many rows "
+        "(null: every table whole)",
+    )
+
+
 class ProjectState(Strict):
     """Where the project keeps what outlives a run (folders relative to the project).
 
@@ -188,6 +199,7 @@ class ProjectModel(Strict):
         default={}, description="the batch plan, in load order: name -> scope and objects"
     )
     reconcile: ReconcileSettings = ReconcileSettings()
+    run: RunSettings = RunSettings()
 
     @model_validator(mode="after")
     def _known_names(self) -> ProjectModel:

@@ -63,18 +63,22 @@ def extract_object(obj: ObjectSpec, project: Project) -> pd.DataFrame:
     next_rid = 0
     for source in obj.model.sources:
         raw = read_source(source_spec(source, obj, project.root), project.root)
-        frames.append(_with_identity(raw, source, next_rid))
+        frames.append(with_identity(raw, source, next_rid))
         next_rid += len(raw)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     frame.index = pd.Index(frame["_rid"].to_numpy(), name=None)
     return frame
 
 
-def _with_identity(raw: pd.DataFrame, source: Source, first_rid: int) -> pd.DataFrame:
+def with_identity(
+    raw: pd.DataFrame, source: Source, first_rid: int, row_offset: int = 0
+) -> pd.DataFrame:
+    """``raw`` with identity columns; ``row_offset``: rows of the source before this frame."""
+    first_row = _FIRST_ROW[source.kind] + row_offset
     keys = raw[source.key].astype("string")
     missing = keys.isna().any(axis=1)
     if missing.any():
-        line = int(missing.to_numpy().argmax()) + _FIRST_ROW[source.kind]
+        line = int(missing.to_numpy().argmax()) + first_row
         raise SourceError(source.path or source.name, f"legacy key {source.key} is empty", line)
     identity = pd.DataFrame(
         {
@@ -82,7 +86,7 @@ def _with_identity(raw: pd.DataFrame, source: Source, first_rid: int) -> pd.Data
             "_system": source.system,
             "_source": source.name,
             "_key": _joined_key(keys),
-            "_row": range(_FIRST_ROW[source.kind], _FIRST_ROW[source.kind] + len(raw)),
+            "_row": range(first_row, first_row + len(raw)),
         }
     )
     raw = raw.reset_index(drop=True)
