@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from migrate.cli.errors import reports_errors
+from migrate.cli.options import project_option
 from migrate.review.apply import apply_workbook
 from migrate.spec.loader import load_project
 
@@ -19,14 +20,7 @@ def review_group() -> None:
 
 @review_group.command("apply")
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (has migration.yaml).",
-)
+@project_option()
 @click.option("--reviewer", default=None, help="Who decided [default: the login name].")
 @click.option(
     "--partial", is_flag=True, help="Allow review pairs without a decision (they are asked again)."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -10,38 +9,19 @@ from rich.console import Console
 from rich.table import Table
 
 from migrate.cli.errors import reports_errors
+from migrate.cli.options import out_option, project_option, resolve_target_url, target_option
 from migrate.cli.progress import progress_display
 from migrate.errors import ReconciliationFailed
 from migrate.pipeline import RunOptions, RunOutcome, run_project
 from migrate.spec.loader import load_project
 
-TARGET_ENV = "MIGRATE_TARGET_URL"
-
 
 @click.command("run")
-@click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (has migration.yaml).",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Output folder [default: <project>/out].",
-)
+@project_option()
+@out_option()
 @click.option("--scope", default=None, help="Pilot scope to load [default: the project's].")
 @click.option("--all", "full", is_flag=True, help="Load everything, ignoring any default scope.")
-@click.option(
-    "--target",
-    "target_url",
-    default=None,
-    help=f"Target database URL (or set {TARGET_ENV}) [default: the project's].",
-)
+@target_option
 @click.option("--no-target", is_flag=True, help="Write load files only; load no database.")
 @click.option(
     "--batch",
@@ -90,7 +70,7 @@ def run_command(
         raise click.BadParameter(
             f"unknown scope {chosen_scope!r} (valid: {', '.join(project.model.scopes)})"
         )
-    url = None if no_target else _target_url(target_url, project.model.target.url, out)
+    url = None if no_target else resolve_target_url(target_url, project, out)
     with progress_display(not quiet and Console(stderr=True).is_terminal) as progress:
         options = RunOptions(
             out, chosen_scope, url, progress, batch=batch, simulate=simulate, chunk_rows=chunk_rows
@@ -99,10 +79,6 @@ def run_command(
     _print_summary(outcome, out)
     if not outcome.closes or outcome.breaches:
         raise ReconciliationFailed("; ".join(outcome.report.messages))
-
-
-def _target_url(option: str | None, declared: str, out: Path) -> str:
-    return option or os.environ.get(TARGET_ENV) or declared.replace("{out}", out.as_posix())
 
 
 def _print_summary(outcome: RunOutcome, out: Path) -> None:
