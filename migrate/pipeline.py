@@ -20,13 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from migrate.batches.run import deliver
-from migrate.errors import MigrateError, StageFailed
 from migrate.history.record import record_run
 from migrate.ledger import Ledger
 from migrate.report.model import RunReport
 from migrate.spec.loader import ObjectSpec, Project
 from migrate.stages import cleanse, extract, link, load, map, match, merge, scope, validate
-from migrate.stages.base import Progress, RunContext, Stage, StageResult, no_progress
+from migrate.stages.base import Progress, RunContext, Stage, StageResult, no_progress, run_stage
 from migrate.stages.reconcile import capture_totals_base, reconcile, write_outputs
 from migrate.stages.thresholds import Breach, check_thresholds
 from migrate.state.hooks import load_state, save_state
@@ -97,7 +96,7 @@ def run_project(project: Project, options: RunOptions) -> RunOutcome:
     for name, obj in project.objects.items():
         frame = ctx.frames[name]
         for stage_name, stage in DELIVER:
-            frame = _stage(stage_name, stage, frame, obj, ctx)
+            frame = run_stage(stage_name, stage, frame, obj, ctx)
         ctx.frames[name] = frame
     for name in project.objects:
         ctx.ledger.settle_members(name)
@@ -129,7 +128,7 @@ def _extract(obj: ObjectSpec, ctx: RunContext, chunk_rows: int | None) -> Extrac
         result = stream.preflight(obj, ctx)
         ctx.results.append(result)
         return result
-    return _stage("extract", extract.run, pd.DataFrame(), obj, ctx)
+    return run_stage("extract", extract.run, pd.DataFrame(), obj, ctx)
 
 
 def _prepare(
@@ -146,26 +145,10 @@ def _run_stages(
     frame: pd.DataFrame, stages: list[tuple[str, Stage]], obj: ObjectSpec, ctx: RunContext
 ) -> pd.DataFrame:
     for stage_name, stage in stages:
-        frame = _stage(stage_name, stage, frame, obj, ctx)
+        frame = run_stage(stage_name, stage, frame, obj, ctx)
         if stage_name == "map":
             capture_totals_base(frame, obj, ctx)
     return frame
-
-
-def _stage(
-    name: str, stage: Stage, frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext
-) -> pd.DataFrame:
-    """Run one stage, record its result, and wrap unexpected failures with their place."""
-    ctx.progress(f"{name} {obj.name}", 0, 1)
-    try:
-        out, result = stage(frame, obj, ctx)
-    except MigrateError:
-        raise
-    except Exception as error:
-        raise StageFailed(name, obj.name, error) from error
-    ctx.results.append(result)
-    ctx.progress(f"{name} {obj.name}", 1, 1)
-    return out
 
 
 def _clear_outputs(out_dir: Path) -> None:

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from migrate.errors import TargetError
-from migrate.io.urls import MissingVariable, expand_env, parse_url
+from migrate.io.target import parse_target_url
 
 _SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "credential")
 ID_LENGTH = 12
@@ -56,11 +55,4 @@ def identify(url: URL) -> TargetIdentity:
 
 def target_identity(url: str) -> TargetIdentity:
     """The identity of the target at ``url`` (``${VAR}`` expanded), without connecting."""
-    try:
-        return identify(parse_url(expand_env(url)))
-    except MissingVariable as exc:
-        raise TargetError(
-            "target database", f"environment variable {exc.variable} is not set"
-        ) from None
-    except ValueError as exc:
-        raise TargetError("target database", str(exc)) from None
+    return identify(parse_target_url(url))

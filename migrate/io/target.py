@@ -56,16 +56,21 @@ class LoadResult:
     updated: int
 
 
-def open_target(url: str) -> Engine:
-    """An engine for the target; ``${VAR}`` expanded, default drivers filled in."""
+def parse_target_url(url: str) -> sa.engine.URL:
+    """The target's URL with ``${VAR}`` expanded; a TargetError when it cannot be."""
     try:
-        parsed = parse_url(expand_env(url))
+        return parse_url(expand_env(url))
     except MissingVariable as exc:
         raise TargetError(
             "target database", f"environment variable {exc.variable} is not set"
         ) from None
     except ValueError as exc:
         raise TargetError("target database", str(exc)) from None
+
+
+def open_target(url: str) -> Engine:
+    """An engine for the target; ``${VAR}`` expanded, default drivers filled in."""
+    parsed = parse_target_url(url)
     engine = sa.create_engine(parsed)
     setup = _ENGINE_SETUP.get(engine.dialect.name)
     if setup is not None:

@@ -144,9 +144,7 @@ def patterns(
     return levels_of.astype(level.dtype), inform_of, inverse, counts
 
 
-def _pattern_code(
-    level: np.ndarray, inform: np.ndarray | None, powers: np.ndarray
-) -> np.ndarray:
+def _pattern_code(level: np.ndarray, inform: np.ndarray | None, powers: np.ndarray) -> np.ndarray:
     """One int64 per pair encoding its levels and informative flags (all set without
     ``inform``), built column by column: no pairs x comparisons int64 temporaries."""
     k = level.shape[1]

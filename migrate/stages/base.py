@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
+from migrate.errors import MigrateError, StageFailed
 from migrate.ledger import Ledger
 
 if TYPE_CHECKING:
@@ -65,3 +66,27 @@ class RunContext:
 
 
 Stage = Callable[[pd.DataFrame, "ObjectSpec", RunContext], tuple[pd.DataFrame, StageResult]]
+
+
+def run_stage(
+    name: str,
+    stage: Stage,
+    frame: pd.DataFrame,
+    obj: ObjectSpec,
+    ctx: RunContext,
+    *,
+    show_progress: bool = True,
+) -> pd.DataFrame:
+    """Run one stage, record its result, and wrap unexpected failures with their place."""
+    if show_progress:
+        ctx.progress(f"{name} {obj.name}", 0, 1)
+    try:
+        out, result = stage(frame, obj, ctx)
+    except MigrateError:
+        raise
+    except Exception as error:
+        raise StageFailed(name, obj.name, error) from error
+    ctx.results.append(result)
+    if show_progress:
+        ctx.progress(f"{name} {obj.name}", 1, 1)
+    return out

@@ -22,13 +22,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from migrate.errors import MigrateError, StageFailed
 from migrate.io.sources import check_source, iter_source
 from migrate.ledger import IDENTITY, Ledger
 from migrate.report import quality
 from migrate.spec.loader import ObjectSpec
 from migrate.stages import cleanse, link, map
-from migrate.stages.base import RunContext, Stage, StageResult
+from migrate.stages.base import RunContext, Stage, StageResult, run_stage
 from migrate.stages.extract import source_spec, with_identity
 from migrate.stages.reconcile import capture_totals_base
 from migrate.stream.metrics import add_results
@@ -132,25 +131,12 @@ def _run_chunk(
     chunk_ctx = replace(ctx, ledger=ledger, results=[], extras=dict(ctx.extras))
     frame = chunk
     for stage_name, stage in ROWWISE:
-        frame = _stage(stage_name, stage, frame, obj, chunk_ctx)
+        frame = run_stage(stage_name, stage, frame, obj, chunk_ctx, show_progress=False)
         if stage_name == "map":
             _keep_base(frame, obj, chunk_ctx, totals)
     for result in chunk_ctx.results:
         totals.add(result)
     return frame
-
-
-def _stage(
-    name: str, stage: Stage, frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext
-) -> pd.DataFrame:
-    try:
-        out, result = stage(frame, obj, ctx)
-    except MigrateError:
-        raise
-    except Exception as error:
-        raise StageFailed(name, obj.name, error) from error
-    ctx.results.append(result)
-    return out
 
 
 def _keep_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext, totals: _Totals) -> None:
