@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partialmethod
 from typing import Any
 
 import numpy as np
@@ -92,74 +93,27 @@ class Ledger:
         """Identity and fate of every row of ``obj``."""
         return self._objects[obj].rows.reset_index(drop=True)
 
-    def reject(
+    def record(
         self,
         obj: str,
         frame: pd.DataFrame,
         *,
-        stage: str,
-        rule: str,
-        reason: str | pd.Series,
-        field: str | None = None,
-        values: pd.Series | None = None,
-        owner: str | None = None,
-    ) -> None:
-        """Reject the rows of ``frame`` (by ``_rid``) and record the finding."""
-        self.find(
-            obj,
-            frame,
-            stage=stage,
-            rule=rule,
-            reason=reason,
-            field=field,
-            values=values,
-            owner=owner,
-            severity="reject",
-        )
-        reasons = _per_row(reason, frame.index)
-        self._set_fate(obj, frame["_rid"], "rejected", rule=rule, reason=reasons, stage=stage)
-
-    def warn(
-        self,
-        obj: str,
-        frame: pd.DataFrame,
-        *,
-        stage: str,
-        rule: str,
-        reason: str | pd.Series,
-        field: str | None = None,
-        values: pd.Series | None = None,
-        owner: str | None = None,
-    ) -> None:
-        """Record a warning finding; the rows stay in the load."""
-        self.find(
-            obj,
-            frame,
-            stage=stage,
-            rule=rule,
-            reason=reason,
-            field=field,
-            values=values,
-            owner=owner,
-            severity="warn",
-        )
-
-    def find(
-        self,
-        obj: str,
-        frame: pd.DataFrame,
-        *,
-        stage: str,
-        rule: str,
-        reason: str | pd.Series,
         severity: str,
+        stage: str,
+        rule: str,
+        reason: str | pd.Series,
         field: str | None = None,
         values: pd.Series | None = None,
         owner: str | None = None,
     ) -> None:
-        """Record one finding per row of ``frame``."""
+        """Record one finding per row of ``frame`` (by ``_rid``).
+
+        A ``reject`` finding also rejects the rows that have no fate yet; a ``warn``
+        finding leaves them in the load.
+        """
         if frame.empty:
             return
+        reasons = _per_row(reason, frame.index)
         found = pd.DataFrame(
             {
                 "object": obj,
@@ -169,11 +123,16 @@ class Ledger:
                 "severity": severity,
                 "field": field,
                 "value": _per_row(values, frame.index) if values is not None else None,
-                "reason": _per_row(reason, frame.index),
+                "reason": reasons,
                 "owner": owner,
             }
         )
         self._objects[obj].findings.append(found)
+        if severity == "reject":
+            self._set_fate(obj, frame["_rid"], "rejected", rule=rule, reason=reasons, stage=stage)
+
+    reject = partialmethod(record, severity="reject")
+    warn = partialmethod(record, severity="warn")
 
     def out_of_scope(self, obj: str, rids: Sequence[int] | pd.Series, scope: str) -> None:
         """Mark rows as left out of this batch by ``scope``."""

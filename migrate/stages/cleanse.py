@@ -179,10 +179,10 @@ def _record(
         reason = f"{field}: {reason}"
     before = _aligned(outcome.before, rows.index).to_numpy()[failed]
     values = pd.Series(before, index=hit.index, dtype=object)
-    record = ctx.ledger.reject if step.severity == "reject" else ctx.ledger.warn
-    record(
+    ctx.ledger.record(
         obj.name,
         hit[[c for c in IDENTITY if c in hit.columns]],
+        severity=step.severity,
         stage="cleanse",
         rule=step.id,
         reason=reason,

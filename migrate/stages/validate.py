@@ -123,10 +123,10 @@ def _record(
         values = _shown_values(frame, obj.mapping, rule.fields, index)
         per_key = _key_counts(typed, rule, index) if rule.check == "unique" else None
         rows = pd.DataFrame({"_rid": index.to_numpy()}, index=index)
-        record = ledger.reject if rule.severity == "reject" else ledger.warn
-        record(
+        ledger.record(
             obj.name,
             rows,
+            severity=rule.severity,
             stage=STAGE,
             rule=rule.rule,
             field=rule.field,
