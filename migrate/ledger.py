@@ -72,6 +72,12 @@ class Ledger:
         chunk.register(obj, frame)
         return chunk
 
+    def share(self, other: Ledger, objects: set[str]) -> None:
+        """Read the records of ``objects`` from ``other`` (the same records, not copies)."""
+        for name in objects:
+            if name in other._objects:
+                self._objects[name] = other._objects[name]
+
     def absorb(self, obj: str, chunks: Sequence[Ledger]) -> None:
         """Make the rows and findings of ``chunks`` (in order) the records of ``obj``.
 

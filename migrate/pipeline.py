@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from migrate.batches.run import deliver
+from migrate.engine.base import Engine
 from migrate.history.record import record_run
 from migrate.ledger import Ledger
 from migrate.report.model import RunReport
@@ -57,6 +58,7 @@ class RunOptions:
     batch: str | None = None  # the batch plan's name for this load, recorded with the batch
     simulate: bool = False  # load the target inside a transaction that is rolled back
     chunk_rows: int | None = None  # stream objects without matching (None: the project's)
+    engine: Engine | None = None  # where streamed chunks run (None: in this process)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def run_project(project: Project, options: RunOptions) -> RunOutcome:
     raw = {name: _extract(obj, ctx, chunk_rows) for name, obj in project.objects.items()}
     _clear_outputs(options.out_dir)
     for name, obj in project.objects.items():
-        ctx.frames[name] = _prepare(raw.pop(name), obj, ctx, chunk_rows)
+        ctx.frames[name] = _prepare(raw.pop(name), obj, ctx, chunk_rows, options.engine)
     breaches = tuple(check_thresholds(project, ctx.ledger))
     if breaches:
         ctx.extras["target_url"] = None  # stop before the target load; files and reports only
@@ -132,11 +134,15 @@ def _extract(obj: ObjectSpec, ctx: RunContext, chunk_rows: int | None) -> Extrac
 
 
 def _prepare(
-    raw: Extracted, obj: ObjectSpec, ctx: RunContext, chunk_rows: int | None
+    raw: Extracted,
+    obj: ObjectSpec,
+    ctx: RunContext,
+    chunk_rows: int | None,
+    engine: Engine | None,
 ) -> pd.DataFrame:
     if isinstance(raw, StageResult):  # streams: extract, map, cleanse, link chunk by chunk
         assert chunk_rows is not None
-        frame = stream.prepare(obj, ctx, chunk_rows, raw)
+        frame = stream.prepare(obj, ctx, chunk_rows, raw, engine)
         return _run_stages(frame, PREPARE[len(stream.ROWWISE) :], obj, ctx)
     return _run_stages(raw, PREPARE, obj, ctx)
 

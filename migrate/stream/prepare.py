@@ -3,39 +3,37 @@
 An object streams when the run sets ``chunk_rows``, it has no ``match`` spec
 (matching needs the whole table) and none of its cleansing steps is a
 whole-column op (``flag_duplicates``). Each chunk is read from its source with
-``_rid`` and ``_row`` going on from the previous chunk, runs through the same
-stage functions as a whole table, and records its fates and findings in a
-ledger of its own that the run's ledger absorbs in order at the end. What the
-stages report per chunk is added up into one result per stage, so the run
-report gives the same figures as the whole-table path. The linked chunks (the
-declared fields only, no raw legacy columns) are then joined for validation,
-scope and load, which need the whole table (duplicate business keys, the sort
-order of the load files).
+``_rid`` and ``_row`` going on from the previous chunk and handed to the run's
+engine, which runs it through the same stage functions as a whole table
+(:class:`migrate.stream.work.ChunkWork`, in this process or on a Dask worker)
+and gives the outcomes back in order. Each chunk records its fates and findings
+in a ledger of its own that the run's ledger absorbs in order at the end. What
+the stages report per chunk is added up into one result per stage, so the run
+report gives the same figures as the whole-table path.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from migrate.engine.base import Engine
+from migrate.engine.local import LocalEngine
 from migrate.io.sources import check_source, iter_source
 from migrate.ledger import IDENTITY, Ledger
 from migrate.report import quality
 from migrate.spec.loader import ObjectSpec
-from migrate.stages import cleanse, link, map
-from migrate.stages.base import RunContext, Stage, StageResult, run_stage
+from migrate.stages import map
+from migrate.stages.base import RunContext, StageResult
 from migrate.stages.extract import source_spec, with_identity
-from migrate.stages.reconcile import capture_totals_base
 from migrate.stream.metrics import add_results
+from migrate.stream.work import ROWWISE, TOTALS, UNMAPPED, ChunkOutcome, ChunkWork
 
-ROWWISE: list[tuple[str, Stage]] = [("map", map.run), ("cleanse", cleanse.run), ("link", link.run)]
 WHOLE_COLUMN_OPS = frozenset({"flag_duplicates"})
-_UNMAPPED = "unmapped:{}"
-_TOTALS = "totals_base:{}"
 
 
 def streams(obj: ObjectSpec, chunk_rows: int | None) -> bool:
@@ -72,14 +70,40 @@ class _Totals:
     def add(self, result: StageResult) -> None:
         self.results[result.stage] = add_results(self.results.get(result.stage), result)
 
+    def absorb(self, outcome: ChunkOutcome) -> None:
+        """One chunk's outcome, in chunk order."""
+        self.ledgers.append(outcome.ledger)
+        self.outputs.append(outcome.frame)
+        for result in outcome.results:
+            self.add(result)
+        if outcome.totals_base is not None:
+            self.totals_base.append(outcome.totals_base)
+        for item in outcome.unmapped:
+            self.unmapped.append(item)
+            key = (outcome.source, item.value_map, item.field, item.value, item.policy)
+            self.unmapped_keys.add(key)
+        for name, counts in outcome.before.items():
+            rows_filled = self.before.setdefault(name, [0, 0])
+            rows_filled[0] += counts.rows
+            rows_filled[1] += counts.filled
+            seen = self.distinct.get(name)
+            both = counts.distinct if seen is None else np.concatenate([seen, counts.distinct])
+            self.distinct[name] = pd.unique(both)
+
 
 def prepare(
-    obj: ObjectSpec, ctx: RunContext, chunk_rows: int, placeholder: StageResult
+    obj: ObjectSpec,
+    ctx: RunContext,
+    chunk_rows: int,
+    placeholder: StageResult,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Extract, map, cleanse and link ``obj`` chunk by chunk; the linked rows, joined."""
     totals = _Totals()
-    for chunk in _chunks(obj, ctx, chunk_rows, totals):
-        totals.outputs.append(_run_chunk(chunk, obj, ctx, totals))
+    work = ChunkWork.for_object(obj, ctx)
+    chunks = _chunks(obj, ctx, chunk_rows, totals)
+    for outcome in (engine or LocalEngine()).map_ordered(work, chunks):
+        totals.absorb(outcome)
     ctx.ledger.absorb(obj.name, totals.ledgers)
     _settle_extras(obj, ctx, totals)
     extract_result = totals.results.pop("extract", StageResult("extract", obj.name, 0, 0))
@@ -122,59 +146,13 @@ def _chunks(
         yield empty
 
 
-def _run_chunk(
-    chunk: pd.DataFrame, obj: ObjectSpec, ctx: RunContext, totals: _Totals
-) -> pd.DataFrame:
-    """One chunk through the row-wise stages, recording into its own ledger."""
-    ledger = ctx.ledger.for_chunk(obj.name, chunk)
-    totals.ledgers.append(ledger)
-    chunk_ctx = replace(ctx, ledger=ledger, results=[], extras=dict(ctx.extras))
-    frame = chunk
-    for stage_name, stage in ROWWISE:
-        frame = run_stage(stage_name, stage, frame, obj, chunk_ctx, show_progress=False)
-        if stage_name == "map":
-            _keep_base(frame, obj, chunk_ctx, totals)
-    for result in chunk_ctx.results:
-        totals.add(result)
-    return frame
-
-
-def _keep_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext, totals: _Totals) -> None:
-    """Keep what reconciling needs of the chunk as mapped: totals, quality, unmapped values."""
-    capture_totals_base(frame, obj, ctx)
-    base = ctx.extras.get(_TOTALS.format(obj.name))
-    if base is not None:
-        totals.totals_base.append(base)
-    source = str(frame["_source"].iloc[0]) if len(frame) else ""
-    for item in ctx.extras.get(_UNMAPPED.format(obj.name), []):
-        totals.unmapped.append(item)
-        totals.unmapped_keys.add((source, item.value_map, item.field, item.value, item.policy))
-    _count_before(frame, list(obj.mapping.fields), totals)
-
-
-def _count_before(frame: pd.DataFrame, fields: list[str], totals: _Totals) -> None:
-    """Rows, filled rows and the distinct filled values of each field, as quality counts them."""
-    for name in fields:
-        if name not in frame.columns:
-            continue
-        text = frame[name].astype("string").str.strip()
-        filled = text[text.notna() & (text != "")]
-        counts = totals.before.setdefault(name, [0, 0])
-        counts[0] += len(frame)
-        counts[1] += len(filled)
-        seen = totals.distinct.get(name)
-        values = np.asarray(filled.unique(), dtype=object)
-        both = values if seen is None else np.concatenate([seen, values])
-        totals.distinct[name] = pd.unique(both)
-
-
 def _settle_extras(obj: ObjectSpec, ctx: RunContext, totals: _Totals) -> None:
     """The run context's per-object records, as the whole-table stages leave them."""
-    ctx.extras[_UNMAPPED.format(obj.name)] = map._merge_counts(totals.unmapped)
+    ctx.extras[UNMAPPED.format(obj.name)] = map._merge_counts(totals.unmapped)
     if "map" in totals.results:
         totals.results["map"].metrics["unmapped_values"] = len(totals.unmapped_keys)
     if totals.totals_base:
-        ctx.extras[_TOTALS.format(obj.name)] = pd.concat(totals.totals_base)
+        ctx.extras[TOTALS.format(obj.name)] = pd.concat(totals.totals_base)
     ctx.extras[quality.BEFORE.format(obj.name)] = {
         name: (rows, filled, len(totals.distinct[name]))
         for name, (rows, filled) in totals.before.items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,28 @@ VOLATILE = {"seconds", "seconds_by_rule", "started", "finished", "run_id"}
 COMPARED = ("load", "rejects", "report/ledger.csv")
 
 
-def _run(root: Path, name: str, chunk_rows: int | None) -> tuple[Path, pd.DataFrame]:
+class PicklingEngine:
+    """Runs chunk work as a remote worker would see it: work, chunks and outcomes pickled."""
+
+    name = "pickling"
+
+    def map_ordered(self, work: Any, items: Any) -> Any:
+        remote = pickle.loads(pickle.dumps(work))
+        for item in items:
+            outcome = remote(pickle.loads(pickle.dumps(item)))
+            yield pickle.loads(pickle.dumps(outcome))
+
+    def close(self) -> None:
+        pass
+
+
+def _run(
+    root: Path, name: str, chunk_rows: int | None, engine: Any = None
+) -> tuple[Path, pd.DataFrame]:
     """Run the demo in a fresh copy (no golden keys from an earlier run)."""
     project = load_project(copy_demo(root / name))
     out = root / f"out_{name}"
-    options = RunOptions(out, scope=SCOPE, history=False, chunk_rows=chunk_rows)
+    options = RunOptions(out, scope=SCOPE, history=False, chunk_rows=chunk_rows, engine=engine)
     outcome = run_project(project, options)
     assert outcome.closes
     return out, outcome.funnel
@@ -38,6 +56,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, pd.D
         "whole": _run(root, "whole", None),
         "chunks_37": _run(root, "chunks_37", 37),
         "chunks_1000": _run(root, "chunks_1000", 1000),
+        "pickled_250": _run(root, "pickled_250", 250, PicklingEngine()),
     }
 
 
@@ -67,7 +86,7 @@ def _steady(value: Any) -> Any:
     return value
 
 
-@pytest.mark.parametrize("name", ["chunks_37", "chunks_1000"])
+@pytest.mark.parametrize("name", ["chunks_37", "chunks_1000", "pickled_250"])
 def test_load_files_rejects_and_ledger_are_the_same(runs: dict, name: str) -> None:
     whole, streamed = _files(runs["whole"][0]), _files(runs[name][0])
     assert "load/sales_order_line.csv" in whole and "load/sales_order_line.parquet" in whole
@@ -76,7 +95,7 @@ def test_load_files_rejects_and_ledger_are_the_same(runs: dict, name: str) -> No
     assert differing == []
 
 
-@pytest.mark.parametrize("name", ["chunks_37", "chunks_1000"])
+@pytest.mark.parametrize("name", ["chunks_37", "chunks_1000", "pickled_250"])
 def test_report_figures_and_funnel_are_the_same(runs: dict, name: str) -> None:
     def report(out: Path) -> Any:
         return _steady(json.loads((out / "report" / "report.json").read_text()))

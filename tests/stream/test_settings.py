@@ -25,9 +25,9 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     calls: list[tuple[str, int]] = []
     original = stream.prepare
 
-    def prepare(obj: Any, ctx: Any, chunk_rows: int, placeholder: Any) -> Any:
+    def prepare(obj: Any, ctx: Any, chunk_rows: int, placeholder: Any, engine: Any) -> Any:
         calls.append((obj.name, chunk_rows))
-        return original(obj, ctx, chunk_rows, placeholder)
+        return original(obj, ctx, chunk_rows, placeholder, engine)
 
     monkeypatch.setattr(stream, "prepare", prepare)
     return calls

@@ -1,0 +1,1 @@
+"""Where chunk work runs: in this process, or on a Dask cluster."""
