@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from migrate.engine.factory import ENGINES
 from migrate.spec.loader import Project
 
 TARGET_ENV = "MIGRATE_TARGET_URL"
@@ -50,3 +51,33 @@ def resolve_target_url(option: str | None, project: Project, out: Path) -> str:
     """--target, else $MIGRATE_TARGET_URL, else the project's ``target.url`` ({out} filled in)."""
     declared = project.model.target.url.replace("{out}", out.as_posix())
     return option or os.environ.get(TARGET_ENV) or declared
+
+
+def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--engine``, ``--scheduler ADDRESS`` and ``--workers N``: where chunk work runs."""
+    options = (
+        click.option(
+            "--engine",
+            "engine_name",
+            type=click.Choice(tuple(ENGINES)),
+            default="local",
+            show_default=True,
+            help="Where streamed chunks run: this process, or a Dask cluster.",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="Dask scheduler to connect to (tcp://host:8786) [default: start a local "
+            "cluster]; with --engine dask.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes of the local Dask cluster [default: 2]; with --engine dask.",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command

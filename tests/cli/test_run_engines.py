@@ -1,0 +1,129 @@
+"""`migrate run --engine dask` gives the same outputs as the in-process engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from migrate.cli.main import cli
+from migrate.cli.run import DASK_CHUNK_ROWS, _chunk_rows
+from migrate.spec.loader import load_project
+from tests.cli.demo_project import copy_demo
+
+# What differs between any two runs: the clock.
+VOLATILE = {"seconds", "seconds_by_rule", "started", "finished", "run_id", "created"}
+COMPARED = ("load", "rejects", "report/ledger.csv", "report/report.json")
+ENGINES = {
+    "local": ("--engine", "local", "--chunk-rows", "300"),
+    "dask": ("--engine", "dask", "--workers", "3", "--chunk-rows", "300"),
+}
+
+
+def _run(project: Path, out: Path, *extra: str) -> tuple[int, str]:
+    args = ["run", "--project", str(project), "--out", str(out), "--quiet", "--no-target"]
+    result = CliRunner().invoke(cli, [*args, *extra], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
+    """Each engine on a fresh copy of the demo (no golden keys from an earlier run)."""
+    root = tmp_path_factory.mktemp("engines")
+    done = {}
+    for name, extra in ENGINES.items():
+        project = copy_demo(root / name)
+        out = root / f"out_{name}"
+        code, output = _run(project, out, *extra)
+        assert code == 0, output
+        done[name] = (out, output)
+    return done
+
+
+def _files(out: Path) -> dict[str, Any]:
+    found = {}
+    for part in COMPARED:
+        paths = [out / part] if (out / part).is_file() else sorted((out / part).rglob("*"))
+        for path in paths:
+            if path.is_file() and path.suffix != ".xlsx":  # workbooks carry their write time
+                found[path.relative_to(out).as_posix()] = _content(path)
+    return found
+
+
+def _content(path: Path) -> Any:
+    """A file's bytes; a JSON file's data without the run id and clock."""
+    if path.suffix == ".json":
+        return _steady(json.loads(path.read_text(encoding="utf-8")))
+    return path.read_bytes()
+
+
+def _steady(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _steady(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_steady(v) for v in value]
+    return value
+
+
+def test_load_files_rejects_ledger_and_report_are_the_same(runs: dict) -> None:
+    local, dask = _files(runs["local"][0]), _files(runs["dask"][0])
+    assert "load/sales_order_line.csv" in local and "report/report.json" in local
+    assert any(path.startswith("rejects/") for path in local)
+    assert sorted(dask) == sorted(local)
+    assert [path for path in local if dask[path] != local[path]] == []
+
+
+def test_the_funnel_and_findings_are_the_same(runs: dict) -> None:
+    def figures(out: Path) -> Any:
+        report = json.loads((out / "report/report.json").read_text("utf-8"))
+        return report["status"], _steady(report["objects"])
+
+    status, objects = figures(runs["local"][0])
+    assert status == "reconciled"
+    assert figures(runs["dask"][0]) == (status, objects)
+
+
+def test_the_summary_says_which_engine_ran(runs: dict) -> None:
+    assert "engine: local\n" in runs["local"][1]
+    assert "engine: dask, 3 workers\n" in runs["dask"][1]
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        (("--scheduler", "tcp://127.0.0.1:8786"), "a scheduler address needs engine dask"),
+        (("--workers", "2"), "workers are for engine dask"),
+        (("--engine", "spark"), "'spark' is not one of 'local', 'dask'"),
+    ],
+)
+def test_options_the_engine_does_not_take_are_usage_errors(
+    tmp_path: Path, extra: tuple[str, ...], problem: str
+) -> None:
+    project = copy_demo(tmp_path / "p")
+    code, output = _run(project, tmp_path / "out", *extra)
+    assert code == 2
+    assert problem in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_dask_engine_streams_in_default_chunks_unless_told(tmp_path: Path) -> None:
+    project = load_project(copy_demo(tmp_path / "p"))
+    assert project.model.run.chunk_rows is None
+    assert _chunk_rows(None, "dask", project) == DASK_CHUNK_ROWS == 100_000
+    assert _chunk_rows(None, "local", project) is None
+    assert _chunk_rows(300, "dask", project) == 300
+
+
+def test_a_bad_row_in_a_streamed_source_ends_a_dask_run_with_its_error(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    path = project / "samples" / "legacy" / "erp" / "order_lines.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[99] = b"," + lines[99].split(b",", 1)[1]  # file line 100: no order number
+    path.write_bytes(b"\n".join(lines))
+    extra = ("--engine", "dask", "--workers", "2", "--chunk-rows", "37")
+    code, output = _run(project, tmp_path / "out", *extra)
+    assert code == 3, output
+    assert output.startswith("error: ") and "row 100" in output
