@@ -13,13 +13,16 @@ that is rejected or out of scope passes that fate on, with a reason naming it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partialmethod
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from migrate.ledger_segments import Segments
 
 FATES = ("loaded", "merged", "rejected", "out_of_scope")
 IDENTITY = ["_rid", "_system", "_source", "_key", "_row"]
@@ -43,7 +46,7 @@ _FATE_COLUMNS = ["fate", "target_key", "rule", "reason", "stage"]
 
 @dataclass
 class _ObjectLedger:
-    rows: pd.DataFrame
+    rows: Segments
     members: pd.DataFrame | None = None
     findings: list[pd.DataFrame] = field(default_factory=list)
 
@@ -59,7 +62,7 @@ class Ledger:
         rows = frame[IDENTITY].set_index("_rid", drop=False)
         for column in _FATE_COLUMNS:
             rows[column] = pd.Series(pd.NA, index=rows.index, dtype="object")
-        self._objects[obj] = _ObjectLedger(rows=rows)
+        self._objects[obj] = _ObjectLedger(rows=Segments([rows]))
 
     def for_chunk(self, obj: str, frame: pd.DataFrame) -> Ledger:
         """A ledger for one chunk of ``obj``: its rows only, every other object shared.
@@ -85,19 +88,49 @@ class Ledger:
         registered before (with no rows) to hold it.
         """
         entries = [chunk._objects[obj] for chunk in chunks]
-        rows = pd.concat([entry.rows for entry in entries]) if entries else None
-        if rows is None:
+        if not entries:
             return
+        rows = Segments.joined([entry.rows for entry in entries])
         findings = [found for entry in entries for found in entry.findings]
-        self._objects[obj] = _ObjectLedger(rows=rows, findings=findings)
+        members = [entry.members for entry in entries if entry.members is not None]
+        merged = pd.concat(members, ignore_index=True) if members else None
+        self._objects[obj] = _ObjectLedger(rows=rows, members=merged, findings=findings)
 
     def objects(self) -> list[str]:
         """Objects registered so far, in registration order."""
         return list(self._objects)
 
+    def park(self, obj: str, folder: Path) -> None:
+        """Keep the rows of ``obj`` in files in ``folder`` from now on (a streamed table)."""
+        self._objects[obj].rows.park(folder)
+
     def rows(self, obj: str) -> pd.DataFrame:
         """Identity and fate of every row of ``obj``."""
-        return self._objects[obj].rows.reset_index(drop=True)
+        return self._objects[obj].rows.whole().reset_index(drop=True)
+
+    def row_slices(self, obj: str, size: int) -> Iterator[pd.DataFrame]:
+        """The rows of ``obj`` as :meth:`rows` gives them, ``size`` at a time (one at least)."""
+        empty = None
+        for rows in self._objects[obj].rows.frames():
+            empty = rows.iloc[:0] if empty is None else empty
+            for start in range(0, len(rows), size):
+                yield rows.iloc[start : start + size].reset_index(drop=True)
+        if empty is not None and not len(self._objects[obj].rows):
+            yield empty.reset_index(drop=True)
+
+    def row_count(self, obj: str) -> int:
+        """How many rows ``obj`` has."""
+        return len(self._objects[obj].rows)
+
+    def fates(self, obj: str, rids: np.ndarray) -> pd.Series:
+        """The fate of each of ``rids`` (by ``_rid``)."""
+        return self._objects[obj].rows.select(rids)["fate"]
+
+    def rejected_rids(self, obj: str) -> np.ndarray:
+        """The ids of the rows of ``obj`` whose fate is rejected."""
+        segments = self._objects[obj].rows.frames()
+        found = [rows.index[rows["fate"] == "rejected"].to_numpy() for rows in segments]
+        return np.concatenate(found)
 
     def record(
         self,
@@ -169,7 +202,7 @@ class Ledger:
         members = self._objects[obj].members
         if members is None or members.empty:
             return
-        rows = self._objects[obj].rows
+        rows = self._objects[obj].rows.whole()
         survivor_fate = rows.loc[members["survivor_rid"], "fate"].to_numpy()
         survivor_rule = rows.loc[members["survivor_rid"], "rule"].to_numpy()
         pending = rows.loc[members["_rid"], "fate"].isna().to_numpy()
@@ -208,7 +241,8 @@ class Ledger:
             if not entry.findings:
                 continue
             found = pd.concat(entry.findings, ignore_index=True)
-            ident = entry.rows[["_system", "_source", "_key", "_row"]]
+            rids = pd.unique(found["_rid"].to_numpy())
+            ident = entry.rows.select(rids)[["_system", "_source", "_key", "_row"]]
             found = found.join(ident, on="_rid")
             parts.append(found[FINDING_COLUMNS])
         if not parts:
@@ -219,10 +253,8 @@ class Ledger:
         """Counts per object and source system: extracted, each fate, and unaccounted."""
         frames = []
         for obj, entry in self._objects.items():
-            rows = entry.rows
-            table = pd.crosstab(rows["_system"], rows["fate"].fillna("unaccounted"))
-            table = table.reindex(columns=[*FATES, "unaccounted"], fill_value=0)
-            table.insert(0, "extracted", rows.groupby("_system").size())
+            table = _fate_counts(entry.rows)
+            table.insert(0, "extracted", table.sum(axis=1))
             table.insert(0, "object", obj)
             frames.append(table.reset_index().rename(columns={"_system": "system"}))
         funnel = pd.concat(frames, ignore_index=True)
@@ -241,12 +273,9 @@ class Ledger:
         stage: str,
     ) -> None:
         """Set the fate of rows that have none yet; a first fate is never overwritten."""
-        rows = self._objects[obj].rows
-        index = pd.Index(list(rids) if not isinstance(rids, pd.Series) else rids.to_numpy())
-        if index.empty:
+        ids = rids.to_numpy() if isinstance(rids, pd.Series) else np.asarray(list(rids))
+        if not len(ids):
             return
-        pending = rows.loc[index, "fate"].isna().to_numpy()
-        chosen = index[pending]
         updates: dict[str, Any] = {
             "fate": fate,
             "target_key": target_key,
@@ -254,12 +283,32 @@ class Ledger:
             "reason": reason,
             "stage": stage,
         }
-        for column, value in updates.items():
-            if isinstance(value, pd.Series):
-                value = value.to_numpy()
-            if isinstance(value, np.ndarray):
-                value = value[pending]
-            rows.loc[chosen, column] = value
+        values = {c: v.to_numpy() if isinstance(v, pd.Series) else v for c, v in updates.items()}
+
+        def change(rows: pd.DataFrame, positions: np.ndarray) -> None:
+            index = pd.Index(ids[positions])
+            pending = rows.loc[index, "fate"].isna().to_numpy()
+            chosen = index[pending]
+            for column, value in values.items():
+                if isinstance(value, np.ndarray):
+                    value = value[positions][pending]
+                rows.loc[chosen, column] = value
+
+        self._objects[obj].rows.update(ids, change)
+
+
+def _fate_counts(rows: Segments) -> pd.DataFrame:
+    """Rows per source system and fate (``unaccounted``: none yet), segment by segment."""
+    columns = [*FATES, "unaccounted"]
+    total: pd.DataFrame | None = None
+    for frame in rows.frames():
+        table = pd.crosstab(frame["_system"], frame["fate"].fillna("unaccounted"))
+        table = table.reindex(columns=columns, fill_value=0)
+        total = table if total is None else total.add(table, fill_value=0)
+    assert total is not None
+    table = total.astype("int64")
+    table.columns.name = "fate"
+    return table
 
 
 def _per_row(value: object, index: pd.Index) -> object:

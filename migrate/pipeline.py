@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +31,9 @@ from migrate.stages.base import Progress, RunContext, Stage, StageResult, no_pro
 from migrate.stages.reconcile import capture_totals_base, reconcile, write_outputs
 from migrate.stages.thresholds import Breach, check_thresholds
 from migrate.state.hooks import load_state, save_state
+from migrate.stream import delivery
 from migrate.stream import prepare as stream
+from migrate.stream.delivery import WORK_FOLDER, StreamedObject, plan_columns
 
 PREPARE: list[tuple[str, Stage]] = [
     ("map", map.run),
@@ -88,18 +91,33 @@ def run_project(project: Project, options: RunOptions) -> RunOutcome:
     chunk_rows = options.chunk_rows or project.model.run.chunk_rows
     raw = {name: _extract(obj, ctx, chunk_rows) for name, obj in project.objects.items()}
     _clear_outputs(options.out_dir)
-    for name, obj in project.objects.items():
-        ctx.frames[name] = _prepare(raw.pop(name), obj, ctx, chunk_rows, options.engine)
-    breaches = tuple(check_thresholds(project, ctx.ledger))
-    if breaches:
-        ctx.extras["target_url"] = None  # stop before the target load; files and reports only
-    if options.scope is not None:
-        ctx.extras["scope_plan"] = scope.plan(project, ctx.frames, options.scope)
-    for name, obj in project.objects.items():
-        frame = ctx.frames[name]
-        for stage_name, stage in DELIVER:
-            frame = run_stage(stage_name, stage, frame, obj, ctx)
-        ctx.frames[name] = frame
+    try:
+        return _run_loaded(project, options, ctx, raw, started)
+    finally:
+        shutil.rmtree(options.out_dir / WORK_FOLDER, ignore_errors=True)
+
+
+def _run_loaded(
+    project: Project,
+    options: RunOptions,
+    ctx: RunContext,
+    raw: dict[str, Extracted],
+    started: datetime,
+) -> RunOutcome:
+    """Everything after extraction; streamed objects' work files live until it ends."""
+    chunk_rows = options.chunk_rows or project.model.run.chunk_rows
+    streamed: dict[str, StreamedObject] = {}
+    try:
+        for name, obj in project.objects.items():
+            prepared = _prepare(raw.pop(name), obj, ctx, chunk_rows, options.engine)
+            if isinstance(prepared, StreamedObject):
+                streamed[name] = prepared
+                prepared = prepared.empty()
+            ctx.frames[name] = prepared
+        breaches = _deliver_all(project, ctx, options.scope, streamed)
+    finally:
+        for handle in streamed.values():
+            handle.close()
     for name in project.objects:
         ctx.ledger.settle_members(name)
     report = reconcile(ctx, started)
@@ -113,6 +131,32 @@ def run_project(project: Project, options: RunOptions) -> RunOutcome:
         save_state(ctx)  # only a run whose load stands records its golden keys
     funnel = ctx.ledger.funnel()
     return RunOutcome(report=report, funnel=funnel, closes=closes, breaches=breaches)
+
+
+def _deliver_all(
+    project: Project, ctx: RunContext, scope_name: str | None, streamed: dict[str, StreamedObject]
+) -> tuple[Breach, ...]:
+    """Check the reject-rate limits, plan the scope, then scope and load every object."""
+    breaches = tuple(check_thresholds(project, ctx.ledger))
+    if breaches:
+        ctx.extras["target_url"] = None  # stop before the target load; files and reports only
+    if scope_name is not None:
+        chunks: dict[str, scope.Chunks] = {
+            name: partial(handle.frames, plan_columns(project.objects[name], ctx, scope_name))
+            for name, handle in streamed.items()
+        }
+        ctx.extras["scope_plan"] = scope.plan(project, ctx.frames, scope_name, chunks)
+    for name, obj in project.objects.items():
+        if name in streamed:
+            ctx.progress(f"scope and load {name}", 0, 1)
+            delivery.deliver(streamed[name], obj, ctx)
+            ctx.progress(f"scope and load {name}", 1, 1)
+            continue
+        frame = ctx.frames[name]
+        for stage_name, stage in DELIVER:
+            frame = run_stage(stage_name, stage, frame, obj, ctx)
+        ctx.frames[name] = frame
+    return breaches
 
 
 def _with_breaches(report: RunReport, breaches: tuple[Breach, ...]) -> RunReport:
@@ -139,9 +183,11 @@ def _prepare(
     ctx: RunContext,
     chunk_rows: int | None,
     engine: Engine | None,
-) -> pd.DataFrame:
+) -> pd.DataFrame | StreamedObject:
     if isinstance(raw, StageResult):  # streams: extract, map, cleanse, link chunk by chunk
         assert chunk_rows is not None
+        if stream.delivers_in_chunks(obj, ctx.project):
+            return stream.prepare_checked(obj, ctx, chunk_rows, raw, engine)
         frame = stream.prepare(obj, ctx, chunk_rows, raw, engine)
         return _run_stages(frame, PREPARE[len(stream.ROWWISE) :], obj, ctx)
     return _run_stages(raw, PREPARE, obj, ctx)

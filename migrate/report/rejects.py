@@ -3,7 +3,9 @@
 ``reject_tables`` prepares one table per object (columns in ``REJECT_COLUMNS``,
 personal values masked, rows in a fixed order); ``write_rejects`` writes them
 as ``rejects/<object>.csv`` and as the workbook ``rejects/rejects.xlsx`` (a
-sheet per object plus a summary by rule and owner, see ``rejects_xlsx``).
+sheet per object plus a summary by rule and owner, see ``rejects_xlsx``). The
+CSVs hold every finding; the workbook shows at most ``MAX_OBJECT_ROWS`` per
+object (and says so), so it stays quick to write and to open.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from migrate.report.masking import mask_series
-from migrate.report.rejects_xlsx import write_rejects_workbook
+from migrate.report.rejects_xlsx import MAX_OBJECT_ROWS, write_rejects_workbook
 
 REJECTS_DIR = "rejects"
 WORKBOOK = "rejects.xlsx"
@@ -62,11 +64,19 @@ def reject_tables(findings: pd.DataFrame, mask_fields: set[str]) -> dict[str, pd
     return tables
 
 
-def write_rejects(findings: pd.DataFrame, out_dir: Path, mask_fields: set[str]) -> list[Path]:
+def write_rejects(
+    findings: pd.DataFrame,
+    out_dir: Path,
+    mask_fields: set[str],
+    *,
+    max_sheet_rows: int | None = MAX_OBJECT_ROWS,
+) -> list[Path]:
     """Write ``rejects/<object>.csv`` per object with findings, then the workbook; their paths.
 
-    The workbook (last in the list) is written even without findings, so its
-    summary sheet can say so.
+    Every CSV holds all of its object's findings; the workbook's sheet of an
+    object shows at most ``max_sheet_rows`` of them (None: all). The workbook
+    (last in the list) is written even without findings, so its summary sheet
+    can say so.
     """
     folder = out_dir / REJECTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -76,14 +86,15 @@ def write_rejects(findings: pd.DataFrame, out_dir: Path, mask_fields: set[str]) 
         path = folder / f"{obj}.csv"
         table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
-    written.append(write_rejects_workbook(tables, folder / WORKBOOK))
+    written.append(write_rejects_workbook(tables, folder / WORKBOOK, max_rows=max_sheet_rows))
     return written
 
 
 def _masked(table: pd.DataFrame, obj: str, mask_fields: set[str]) -> pd.Series:
     """Values masked where their field (or a part of a compound ``a+b`` field) is personal."""
-    personal = table["field"].map(lambda name: _is_personal(name, obj, mask_fields))
-    chosen = personal.to_numpy(dtype=bool)
+    fields = table["field"]
+    personal = [name for name in fields.dropna().unique() if _is_personal(name, obj, mask_fields)]
+    chosen = fields.isin(personal).to_numpy(dtype=bool)
     values = table["value"].astype("object")
     if not chosen.any():
         return values

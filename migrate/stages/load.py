@@ -47,13 +47,18 @@ class LoadFile:
 
 def load_layout(frame: pd.DataFrame, obj: ObjectSpec) -> pd.DataFrame:
     """The target's layout: declared fields in order, sorted by key, dates as ISO text."""
-    fields = list(obj.mapping.fields)
-    layout = frame[fields].copy()
+    layout = layout_columns(frame, obj)
+    order = business_key(layout, obj.mapping.key).sort_values(kind="stable").index
+    return layout.loc[order].reset_index(drop=True)
+
+
+def layout_columns(frame: pd.DataFrame, obj: ObjectSpec) -> pd.DataFrame:
+    """The target's columns in the rows' order: declared fields in order, dates as ISO text."""
+    layout = frame[list(obj.mapping.fields)].copy()
     for name, spec in obj.mapping.fields.items():
         if spec.type == "date":
             layout[name] = pd.to_datetime(layout[name]).dt.strftime("%Y-%m-%d")
-    order = business_key(layout, obj.mapping.key).sort_values(kind="stable").index
-    return layout.loc[order].reset_index(drop=True)
+    return layout
 
 
 def target_columns(obj: ObjectSpec) -> list[TargetColumn]:

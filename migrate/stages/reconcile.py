@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from migrate.ledger import Ledger
 from migrate.ops.registry import OPS, parse_params
 from migrate.report import quality
 from migrate.report.clusters import cluster_summary
@@ -39,6 +40,7 @@ from migrate.stages.base import RunContext
 from migrate.stages.map import Unmapped
 
 FATE_SUMS = ("loaded", "merged", "rejected", "out_of_scope")
+LEDGER_SLICE_ROWS = 200_000
 
 
 def capture_totals_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> None:
@@ -169,8 +171,9 @@ def _control_totals(obj: ObjectSpec, ctx: RunContext) -> tuple[ControlTotal, ...
     base = ctx.extras.get(f"totals_base:{obj.name}")
     if base is None:
         return ()
-    fates = ctx.ledger.rows(obj.name).set_index("_rid")["fate"]
-    base = base.assign(_fate=base["_rid"].map(fates))
+    if "_fate" not in base.columns:  # a streamed object's base comes summed per fate
+        fates = ctx.ledger.fates(obj.name, base["_rid"].to_numpy())
+        base = base.assign(_fate=base["_rid"].map(fates))
     totals = []
     for spec in obj.model.control_totals:
         groups = base.groupby(spec.by, dropna=False, sort=True) if spec.by else [((), base)]
@@ -212,14 +215,22 @@ def write_outputs(ctx: RunContext, report: RunReport) -> None:
     out = ctx.out_dir
     report_dir = out / "report"
     report_dir.mkdir(parents=True, exist_ok=True)
-    ledger = pd.concat(
-        [ctx.ledger.rows(name).assign(object=name) for name in ctx.ledger.objects()],
-        ignore_index=True,
-    )
-    ledger.to_csv(report_dir / "ledger.csv", index=False, lineterminator="\n")
+    write_ledger(ctx.ledger, report_dir / "ledger.csv")
     write_rejects(ctx.ledger.findings(), out, _personal_fields(ctx))
     write_report_files(ctx, report)
     _write_manifest(ctx, report, out / "load" / "manifest.json")
+
+
+def write_ledger(ledger: Ledger, path: Path) -> None:
+    """Every row's identity and fate, object by object, a slice at a time."""
+    header = True
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        for name in ledger.objects():
+            for part in ledger.row_slices(name, LEDGER_SLICE_ROWS):
+                part.assign(object=name).to_csv(
+                    stream, index=False, header=header, lineterminator="\n"
+                )
+                header = False
 
 
 def write_report_files(ctx: RunContext, report: RunReport) -> None:

@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from migrate.ledger import Ledger
 from migrate.spec.loader import Project
 from migrate.spec.project import RejectRates
@@ -79,11 +77,10 @@ def check_thresholds(project: Project, ledger: Ledger) -> list[Breach]:
 
 def object_breaches(name: str, limits: RejectRates, ledger: Ledger) -> list[Breach]:
     """The limits of one object that its rows exceed."""
-    rows = ledger.rows(name)
-    total = len(rows)
+    total = ledger.row_count(name)
     found: list[Breach] = []
     if limits.overall is not None:
-        rejected = _rejected_rows(name, rows, ledger)
+        rejected = _rejected_rows(name, ledger)
         if total and rejected / total > limits.overall:
             found.append(Breach(name, None, rejected, total, limits.overall))
     findings = ledger.findings(name)
@@ -94,9 +91,9 @@ def object_breaches(name: str, limits: RejectRates, ledger: Ledger) -> list[Brea
     return found
 
 
-def _rejected_rows(name: str, rows: pd.DataFrame, ledger: Ledger) -> int:
+def _rejected_rows(name: str, ledger: Ledger) -> int:
     """Rows rejected, plus merged rows whose golden record was rejected and are not settled."""
-    rejected = set(rows.loc[rows["fate"] == "rejected", "_rid"])
+    rejected = set(ledger.rejected_rids(name).tolist())
     members = ledger.members(name)
     if not members.empty:
         follow = members["survivor_rid"].isin(rejected)

@@ -18,6 +18,7 @@ column untouched, in the input's index.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,7 +50,7 @@ def run(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> tuple[pd.DataF
     failures, rules = checked.failures, checked.rules
     counts = _record(failures, frame, checked.coerced.frame, obj, rules, ctx.ledger)
     rejected = frame.index.isin(checked.rejected_index())
-    output = _output(frame, checked.coerced.frame, ~rejected)
+    output = typed_output(frame, checked.coerced.frame, ~rejected)
     result = StageResult(
         stage=STAGE,
         object=obj.name,
@@ -114,18 +115,49 @@ def _record(
     ledger: Ledger,
 ) -> dict[str, int]:
     """Record one ledger finding per failed (rule, row), rule by rule; count rows per rule."""
+    return record_found(
+        by_rule(failures),
+        frame.index,
+        obj,
+        rules,
+        ledger,
+        shown=lambda rule, index: shown_values(frame, obj.mapping, rule.fields, index),
+        key_counts=lambda rule, index: _key_counts(typed, rule, index),
+    )
+
+
+Shown = Callable[[SchemaRule, pd.Index], pd.Series]
+
+
+def by_rule(failures: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The failing row indexes of each rule."""
     grouped = failures.groupby("rule", sort=False)["index"]
-    found = {str(rule): indexes.to_numpy() for rule, indexes in grouped}
+    return {str(rule): indexes.to_numpy() for rule, indexes in grouped}
+
+
+def record_found(
+    found: dict[str, np.ndarray],
+    rows: pd.Index,
+    obj: ObjectSpec,
+    rules: dict[str, SchemaRule],
+    ledger: Ledger,
+    *,
+    shown: Shown,
+    key_counts: Shown,
+) -> dict[str, int]:
+    """Record the failures of each rule in the schema's order (the first reject rule wins).
+
+    ``shown`` gives the failing rows' values as the source held them; ``key_counts``
+    how often each failing row's key occurs (for uniqueness rules).
+    """
     counts: dict[str, int] = {}
     for rule in (rule for rule in rules.values() if rule.rule in found):
-        hit = frame.index.isin(found[rule.rule])
-        index = frame.index[hit]
-        values = _shown_values(frame, obj.mapping, rule.fields, index)
-        per_key = _key_counts(typed, rule, index) if rule.check == "unique" else None
-        rows = pd.DataFrame({"_rid": index.to_numpy()}, index=index)
+        index = rows[rows.isin(found[rule.rule])]
+        values = shown(rule, index)
+        per_key = key_counts(rule, index) if rule.check == "unique" else None
         ledger.record(
             obj.name,
-            rows,
+            pd.DataFrame({"_rid": index.to_numpy()}, index=index),
             severity=rule.severity,
             stage=STAGE,
             rule=rule.rule,
@@ -138,7 +170,7 @@ def _record(
     return counts
 
 
-def _shown_values(
+def shown_values(
     frame: pd.DataFrame, mapping: Mapping, fields: tuple[str, ...], index: pd.Index
 ) -> pd.Series:
     """The rows' values as the source held them (personal ones masked); parts joined by ' / '."""
@@ -164,7 +196,7 @@ def _key_counts(typed: pd.DataFrame, rule: SchemaRule, index: pd.Index) -> pd.Se
     return keys.groupby(list(rule.fields), sort=False, dropna=False)[first].transform("size")
 
 
-def _output(frame: pd.DataFrame, typed: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+def typed_output(frame: pd.DataFrame, typed: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     """The kept rows, declared fields replaced by their typed values, other columns as they were."""
     rest = frame.drop(columns=[name for name in typed.columns if name in frame.columns])
     if not keep.all():

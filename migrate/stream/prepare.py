@@ -18,7 +18,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from migrate.engine.base import Engine
@@ -26,12 +25,17 @@ from migrate.engine.local import LocalEngine
 from migrate.io.sources import check_source, iter_source
 from migrate.ledger import IDENTITY, Ledger
 from migrate.report import quality
-from migrate.spec.loader import ObjectSpec
-from migrate.stages import map
-from migrate.stages.base import RunContext, StageResult
+from migrate.schema import compile_schema, rules_of
+from migrate.spec.loader import ObjectSpec, Project
+from migrate.stages import map, validate
+from migrate.stages.base import RunContext, Stage, StageResult
 from migrate.stages.extract import source_spec, with_identity
+from migrate.stream.checks import DuplicateKeys, Prechecked, record_chunk
+from migrate.stream.counts import FieldCounter
+from migrate.stream.delivery import WORK_FOLDER, StreamedObject
 from migrate.stream.metrics import add_results
-from migrate.stream.work import ROWWISE, TOTALS, UNMAPPED, ChunkOutcome, ChunkWork
+from migrate.stream.spill import SpillStore
+from migrate.stream.work import ROWWISE, TOTALS, UNMAPPED, UNMATCHED, ChunkOutcome, ChunkWork
 
 WHOLE_COLUMN_OPS = frozenset({"flag_duplicates"})
 
@@ -64,8 +68,8 @@ class _Totals:
     unmapped: list[map.Unmapped] = field(default_factory=list)
     unmapped_keys: set[tuple[str, ...]] = field(default_factory=set)
     totals_base: list[pd.DataFrame] = field(default_factory=list)
-    before: dict[str, list[int]] = field(default_factory=dict)
-    distinct: dict[str, np.ndarray] = field(default_factory=dict)
+    before: FieldCounter | None = None
+    totals_store: SpillStore | None = None  # where the totals' base goes instead of memory
 
     def add(self, result: StageResult) -> None:
         self.results[result.stage] = add_results(self.results.get(result.stage), result)
@@ -76,19 +80,31 @@ class _Totals:
         self.outputs.append(outcome.frame)
         for result in outcome.results:
             self.add(result)
-        if outcome.totals_base is not None:
+        if outcome.totals_base is not None and self.totals_store is not None:
+            self.totals_store.append(outcome.totals_base)
+        elif outcome.totals_base is not None:
             self.totals_base.append(outcome.totals_base)
         for item in outcome.unmapped:
             self.unmapped.append(item)
             key = (outcome.source, item.value_map, item.field, item.value, item.policy)
             self.unmapped_keys.add(key)
-        for name, counts in outcome.before.items():
-            rows_filled = self.before.setdefault(name, [0, 0])
-            rows_filled[0] += counts.rows
-            rows_filled[1] += counts.filled
-            seen = self.distinct.get(name)
-            both = counts.distinct if seen is None else np.concatenate([seen, counts.distinct])
-            self.distinct[name] = pd.unique(both)
+        if self.before is None:
+            self.before = FieldCounter(list(outcome.before))
+        self.before.add_counts(outcome.before)
+
+
+def delivers_in_chunks(obj: ObjectSpec, project: Project) -> bool:
+    """Whether a streamed ``obj`` goes on chunk by chunk to its load files.
+
+    It may when no other object reads its rows: none references it or links
+    partners with it. Otherwise its linked chunks are joined for the rest.
+    """
+    for other in project.objects.values():
+        if any(ref.object == obj.name for ref in other.model.references):
+            return False
+        if other.model.partner_of is not None and other.model.partner_of.object == obj.name:
+            return False
+    return True
 
 
 def prepare(
@@ -104,14 +120,83 @@ def prepare(
     chunks = _chunks(obj, ctx, chunk_rows, totals)
     for outcome in (engine or LocalEngine()).map_ordered(work, chunks):
         totals.absorb(outcome)
+    _settle(obj, ctx, totals, placeholder, ROWWISE)
+    return pd.concat(totals.outputs) if len(totals.outputs) > 1 else totals.outputs[0]
+
+
+def prepare_checked(
+    obj: ObjectSpec,
+    ctx: RunContext,
+    chunk_rows: int,
+    placeholder: StageResult,
+    engine: Engine | None = None,
+) -> StreamedObject:
+    """Take ``obj`` chunk by chunk through every stage up to validation, rows parked on disk.
+
+    Chunks are checked where they run; once all are in, uniqueness is decided
+    over all of them and each chunk's findings are recorded (:mod:`.checks`).
+    """
+    work_dir = ctx.out_dir / WORK_FOLDER
+    streamed = StreamedObject(
+        obj.name,
+        SpillStore(work_dir / f"{obj.name}-checked"),
+        SpillStore(work_dir / f"{obj.name}-totals"),
+    )
+    totals = _Totals(totals_store=streamed.totals)
+    duplicates = DuplicateKeys()
+    prechecked: list[Prechecked] = []
+    work = ChunkWork.for_object(obj, ctx, check=True)
+    chunks = _chunks(obj, ctx, chunk_rows, totals)
+    try:
+        for number, outcome in enumerate((engine or LocalEngine()).map_ordered(work, chunks)):
+            outcome.ledger.park(obj.name, work_dir / f"{obj.name}-ledger" / f"{number:06d}")
+            totals.absorb(outcome)
+            assert outcome.checked is not None
+            streamed.store.append(outcome.checked.rows)
+            duplicates.add(outcome.checked.keys)
+            outcome.checked.rows, outcome.checked.keys = outcome.checked.rows.iloc[:0], {}
+            prechecked.append(outcome.checked)
+        _record_checks(obj, totals, streamed, duplicates, prechecked)
+    except BaseException:
+        streamed.close()
+        raise
+    _settle(obj, ctx, totals, placeholder, [*ROWWISE, *UNMATCHED, ("validate", validate.run)])
+    return streamed
+
+
+def _record_checks(
+    obj: ObjectSpec,
+    totals: _Totals,
+    streamed: StreamedObject,
+    duplicates: DuplicateKeys,
+    prechecked: list[Prechecked],
+) -> None:
+    """Each chunk's validation findings, uniqueness over all chunks, in the chunk's ledger."""
+    duplicates.settle()
+    rules = rules_of(compile_schema(obj.mapping, coerce=False, check_tables=obj.check_tables))
+    for number, (ledger, checked) in enumerate(zip(totals.ledgers, prechecked, strict=True)):
+        checked.rows = streamed.store.read(number)
+        kept, result = record_chunk(checked, number, duplicates, obj, rules, ledger)
+        streamed.kept.append(kept)
+        totals.add(result)
+        prechecked[number] = checked = Prechecked(checked.rows.iloc[:0], checked.failures, {}, {})
+
+
+def _settle(
+    obj: ObjectSpec,
+    ctx: RunContext,
+    totals: _Totals,
+    placeholder: StageResult,
+    stages: list[tuple[str, Stage]],
+) -> None:
+    """The chunks' ledgers, extras and stage results, as the whole-table stages leave them."""
     ctx.ledger.absorb(obj.name, totals.ledgers)
     _settle_extras(obj, ctx, totals)
     extract_result = totals.results.pop("extract", StageResult("extract", obj.name, 0, 0))
     extract_result.metrics.setdefault("rows_per_source", {})
     ctx.results[_position(ctx.results, placeholder)] = extract_result
-    for stage_name, _ in ROWWISE:
+    for stage_name, _ in stages:
         ctx.results.append(totals.results[stage_name])
-    return pd.concat(totals.outputs) if len(totals.outputs) > 1 else totals.outputs[0]
 
 
 def _position(results: list[StageResult], placeholder: StageResult) -> int:
@@ -153,7 +238,4 @@ def _settle_extras(obj: ObjectSpec, ctx: RunContext, totals: _Totals) -> None:
         totals.results["map"].metrics["unmapped_values"] = len(totals.unmapped_keys)
     if totals.totals_base:
         ctx.extras[TOTALS.format(obj.name)] = pd.concat(totals.totals_base)
-    ctx.extras[quality.BEFORE.format(obj.name)] = {
-        name: (rows, filled, len(totals.distinct[name]))
-        for name, (rows, filled) in totals.before.items()
-    }
+    ctx.extras[quality.BEFORE.format(obj.name)] = totals.before.counts() if totals.before else {}

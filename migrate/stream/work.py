@@ -11,30 +11,25 @@ of the rows as mapped.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from migrate.ledger import Ledger
 from migrate.report import quality
 from migrate.spec.loader import ObjectSpec
-from migrate.stages import cleanse, link, map
+from migrate.stages import cleanse, link, map, match, merge
 from migrate.stages.base import RunContext, Stage, StageResult, run_stage
 from migrate.stages.reconcile import capture_totals_base
+from migrate.stream.checks import Prechecked, precheck
+from migrate.stream.counts import FieldCounts, chunk_counts
 
 ROWWISE: list[tuple[str, Stage]] = [("map", map.run), ("cleanse", cleanse.run), ("link", link.run)]
+# Without a match spec, matching and merging leave each row to itself: row-wise too.
+UNMATCHED: list[tuple[str, Stage]] = [("match", match.run), ("merge", merge.run)]
 UNMAPPED = "unmapped:{}"
 TOTALS = "totals_base:{}"
-
-
-@dataclass
-class FieldCounts:
-    """A field's rows, filled rows and distinct filled values in one chunk, as mapped."""
-
-    rows: int
-    filled: int
-    distinct: np.ndarray
 
 
 @dataclass
@@ -48,6 +43,7 @@ class ChunkOutcome:
     totals_base: pd.DataFrame | None = None
     unmapped: list[map.Unmapped] = field(default_factory=list)
     before: dict[str, FieldCounts] = field(default_factory=dict)
+    checked: Prechecked | None = None
 
 
 @dataclass
@@ -56,9 +52,10 @@ class ChunkWork:
 
     obj: ObjectSpec
     ctx: RunContext
+    check: bool = False  # also match, merge and check the chunk (see migrate.stream.checks)
 
     @classmethod
-    def for_object(cls, obj: ObjectSpec, ctx: RunContext) -> ChunkWork:
+    def for_object(cls, obj: ObjectSpec, ctx: RunContext, *, check: bool = False) -> ChunkWork:
         """The work for ``obj``, holding of ``ctx`` only what its chunks read."""
         referenced = {ref.object for ref in obj.model.references}
         ledger = Ledger()
@@ -72,7 +69,7 @@ class ChunkWork:
             xref={name: ctx.xref[name] for name in referenced if name in ctx.xref},
             frames={name: _keys_of(ctx.frames[name], ctx, name) for name in referenced},
         )
-        return cls(obj, slim)
+        return cls(obj, slim, check)
 
     def __call__(self, chunk: pd.DataFrame) -> ChunkOutcome:
         """The chunk through the row-wise stages, recorded in a ledger of its own."""
@@ -93,6 +90,13 @@ class ChunkWork:
             frame = run_stage(stage_name, stage, frame, obj, ctx, show_progress=False)
             if stage_name == "map":
                 _keep_base(frame, obj, ctx, outcome)
+        if self.check:
+            for stage_name, stage in UNMATCHED:
+                frame = run_stage(stage_name, stage, frame, obj, ctx, show_progress=False)
+            started = time.perf_counter()
+            outcome.checked = precheck(frame, obj)
+            outcome.checked.seconds = time.perf_counter() - started
+            frame = frame.iloc[:0]  # the rows travel checked
         outcome.frame = frame
         return outcome
 
@@ -107,18 +111,5 @@ def _keep_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext, out: Chunk
     capture_totals_base(frame, obj, ctx)
     out.totals_base = ctx.extras.get(TOTALS.format(obj.name))
     out.unmapped = list(ctx.extras.get(UNMAPPED.format(obj.name), []))
-    out.before = _field_counts(frame, list(obj.mapping.fields))
+    out.before = chunk_counts(frame, list(obj.mapping.fields))
     ctx.extras.pop(quality.BEFORE.format(obj.name), None)
-
-
-def _field_counts(frame: pd.DataFrame, fields: list[str]) -> dict[str, FieldCounts]:
-    """Rows, filled rows and distinct filled values of each field, as quality counts them."""
-    counts = {}
-    for name in fields:
-        if name not in frame.columns:
-            continue
-        text = frame[name].astype("string").str.strip()
-        filled = text[text.notna() & (text != "")]
-        values = np.asarray(filled.unique(), dtype=object)
-        counts[name] = FieldCounts(len(frame), len(filled), values)
-    return counts

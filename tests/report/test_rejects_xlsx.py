@@ -99,3 +99,40 @@ def test_an_object_larger_than_a_sheet_continues_on_more_sheets(
         "order",
     ]
     assert len(sheet_rows(path, "customer")) == 3 and len(sheet_rows(path, "customer (2)")) == 3
+
+
+def test_a_capped_sheet_shows_the_first_rows_and_says_the_csv_holds_all(tmp_path: Path) -> None:
+    paths = write_rejects(ledger_with_findings().findings(), tmp_path, set(), max_sheet_rows=2)
+    csv = pd.read_csv(paths[0], dtype=str, keep_default_na=False)
+    assert len(csv) == 4  # the CSV keeps every finding
+    customer = sheet_rows(paths[-1], "customer")
+    as_text = [["" if v is None else str(v) for v in row] for row in customer[1:3]]
+    assert as_text == csv.values.tolist()[:2]  # the first rows, in the CSV's order
+    note = (
+        "customer: 2 of 4 findings are left out of this workbook (the sheet shows the "
+        "first 2); customer.csv next to it holds all 4."
+    )
+    assert customer[3:] == [[None] * len(REJECT_COLUMNS), [note] + [None] * 10]
+    assert openpyxl.load_workbook(paths[-1])["customer"].auto_filter.ref == "A1:K3"
+    assert len(sheet_rows(paths[-1], "order")) == 2  # one finding: nothing left out
+
+    summary = sheet_rows(paths[-1], "summary")
+    assert sum(row[SUMMARY_COLUMNS.index("findings")] for row in summary[1:4]) == 4
+    assert summary[5:] == [[None] * len(SUMMARY_COLUMNS), [note] + [None] * 7]
+
+
+def test_an_uncapped_workbook_shows_every_finding(tmp_path: Path) -> None:
+    findings = ledger_with_findings().findings()
+    paths = write_rejects(findings, tmp_path, set(), max_sheet_rows=None)
+    csv = pd.read_csv(paths[0], dtype=str, keep_default_na=False)
+    customer = sheet_rows(paths[-1], "customer")
+    assert [["" if v is None else str(v) for v in row] for row in customer[1:]] == (
+        csv.values.tolist()
+    )
+    assert len(sheet_rows(paths[-1], "summary")) == 5  # the table only, no notes
+
+
+def test_the_default_cap_is_large() -> None:
+    assert rejects_xlsx.MAX_OBJECT_ROWS == 100_000
+    defaults = write_rejects.__kwdefaults__ or {}
+    assert defaults["max_sheet_rows"] == rejects_xlsx.MAX_OBJECT_ROWS

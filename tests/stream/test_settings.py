@@ -23,14 +23,17 @@ def _with_run_settings(project: Path, text: str) -> Path:
 
 def _spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     calls: list[tuple[str, int]] = []
-    original = stream.prepare
+    for name in ("prepare", "prepare_checked"):  # joined after linking, or on to the load files
+        monkeypatch.setattr(stream, name, _recording(getattr(stream, name), calls))
+    return calls
 
+
+def _recording(original: Any, calls: list[tuple[str, int]]) -> Any:
     def prepare(obj: Any, ctx: Any, chunk_rows: int, placeholder: Any, engine: Any) -> Any:
         calls.append((obj.name, chunk_rows))
         return original(obj, ctx, chunk_rows, placeholder, engine)
 
-    monkeypatch.setattr(stream, "prepare", prepare)
-    return calls
+    return prepare
 
 
 def _run(project: Path, *extra: str) -> int:

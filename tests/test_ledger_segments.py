@@ -1,0 +1,87 @@
+"""A ledger whose rows come in chunk segments, parked on disk, records what one frame would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from migrate.ledger import Ledger
+
+ROWS = 25
+
+
+def _rows(start: int, stop: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "_rid": range(start, stop),
+            "_system": ["ERP" if i % 3 else "CRM" for i in range(start, stop)],
+            "_source": "lines",
+            "_key": [f"K{i:02d}" for i in range(start, stop)],
+            "_row": range(start + 2, stop + 2),
+        }
+    )
+
+
+def _record(ledger: Ledger) -> None:
+    """The same fates and findings, spanning segments, in any ledger of the 25 rows."""
+    rows = _rows(0, ROWS)
+    ledger.reject("o", rows.iloc[[3, 9, 10, 22]], stage="validate", rule="R1", reason="bad")
+    ledger.warn("o", rows.iloc[[4, 11]], stage="cleanse", rule="W1", reason="odd", field="a")
+    ledger.reject(
+        "o",
+        rows.iloc[[9, 23]],
+        stage="link",
+        rule="R2",
+        reason=pd.Series(["x", "y"], index=rows.index[[9, 23]]),
+    )
+    ledger.out_of_scope("o", [0, 1, 12, 24], "pilot")
+    rest = rows[~rows["_rid"].isin([0, 1, 12, 24, 3, 9, 10, 22, 23])]
+    ledger.loaded("o", rest["_rid"], "T" + rest["_key"])
+
+
+def _chunked(tmp_path: Path | None, size: int) -> Ledger:
+    ledger = Ledger()
+    ledger.register("o", _rows(0, 0))
+    chunks = []
+    for start in range(0, ROWS, size):
+        chunk = ledger.for_chunk("o", _rows(start, min(start + size, ROWS)))
+        if tmp_path is not None:
+            chunk.park("o", tmp_path / f"{start:03d}")
+        chunks.append(chunk)
+    ledger.absorb("o", chunks)
+    _record(ledger)
+    return ledger
+
+
+@pytest.fixture
+def whole() -> Ledger:
+    ledger = Ledger()
+    ledger.register("o", _rows(0, ROWS))
+    _record(ledger)
+    return ledger
+
+
+@pytest.mark.parametrize("size", [1, 4, 25])
+@pytest.mark.parametrize("parked", [False, True])
+def test_segments_record_what_one_frame_records(
+    whole: Ledger, tmp_path: Path, size: int, parked: bool
+) -> None:
+    ledger = _chunked(tmp_path if parked else None, size)
+    pd.testing.assert_frame_equal(ledger.rows("o"), whole.rows("o"))
+    pd.testing.assert_frame_equal(ledger.funnel(), whole.funnel())
+    pd.testing.assert_frame_equal(ledger.findings("o"), whole.findings("o"))
+    assert sorted(ledger.rejected_rids("o")) == sorted(whole.rejected_rids("o"))
+    assert ledger.row_count("o") == ROWS
+    sliced = pd.concat(list(ledger.row_slices("o", 7)), ignore_index=True)
+    pd.testing.assert_frame_equal(sliced, whole.rows("o"))
+    fates = ledger.fates("o", [24, 3, 5])
+    assert fates.loc[[24, 3, 5]].tolist() == ["out_of_scope", "rejected", "loaded"]
+
+
+def test_parked_segments_leave_memory(tmp_path: Path) -> None:
+    ledger = _chunked(tmp_path, 10)
+    files = sorted(p.name for p in tmp_path.rglob("*.pickle"))
+    assert len(files) == 3
+    assert all(segment.frame is None for segment in ledger._objects["o"].rows._segments)
