@@ -15,6 +15,14 @@ fresh child process, so its peak memory is its own:
 ``ratio`` is the pipeline's wall seconds over the I/O floor's. ``MIGRATE_BENCH_CACHE``
 names a folder that keeps the generated data between runs.
 
+``MIGRATE_BENCH_SCALE_ENGINES`` (comma-separated, default ``local``) adds a run per other
+engine at the first chunk size: ``dask`` runs on a local cluster of
+``MIGRATE_BENCH_SCALE_WORKERS`` worker processes (default 2). Every run reports a
+fingerprint of its outputs (SHA-256 of each load file, of the ledger and rejects files,
+and of the report's figures without the clock), and ``identical_to_local`` says whether
+another engine's outputs are the local engine's, file for file. A Dask run's ``peak_mib`` is
+the client process's; ``worker_peak_mib`` lists each worker's.
+
     python -m bench.run scale
 """
 
@@ -32,6 +40,9 @@ from bench.memory import measured
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = int(os.environ.get("MIGRATE_BENCH_SCALE_ROWS", "10000000"))
 CHUNKS = [int(n) for n in os.environ.get("MIGRATE_BENCH_SCALE_CHUNKS", "100000,1000000").split(",")]
+ENGINES = os.environ.get("MIGRATE_BENCH_SCALE_ENGINES", "local").split(",")
+WORKERS = int(os.environ.get("MIGRATE_BENCH_SCALE_WORKERS", "2"))
+VOLATILE = {"seconds", "seconds_by_rule", "started", "finished", "run_id", "sha256"}
 OBJECT = "sales_order_line"
 SOURCE = "erp_order_lines"
 FORMATS = ("csv", "parquet")
@@ -43,11 +54,21 @@ def run(work_dir: Path) -> dict[str, Any]:
     floor = measured(io_floor, str(project), str(work_dir / "out_floor"), CHUNKS[0])
     figures: dict[str, Any] = {"rows": ROWS, "io_floor": _row(floor, floor["seconds"])}
     print("io_floor", figures["io_floor"], flush=True)  # a long run shows each figure as it comes
+    local: dict[str, str] | None = None
     for chunk_rows in CHUNKS:
         out = work_dir / f"out_{chunk_rows}"
         outcome = measured(pipeline, str(project), str(out), chunk_rows)
+        local = local or outcome["result"]["fingerprint"]
         figures[f"chunk_rows_{chunk_rows}"] = _row(outcome, floor["seconds"])
         print(f"chunk_rows_{chunk_rows}", figures[f"chunk_rows_{chunk_rows}"], flush=True)
+        shutil.rmtree(out, ignore_errors=True)
+    for engine in (e for e in ENGINES if e != "local"):
+        out = work_dir / f"out_{engine}"
+        outcome = measured(pipeline, str(project), str(out), CHUNKS[0], engine)
+        row = _row(outcome, floor["seconds"])
+        row["identical_to_local"] = outcome["result"]["fingerprint"] == local
+        figures[f"engine_{engine}_chunk_rows_{CHUNKS[0]}"] = row
+        print(f"engine_{engine}", row, flush=True)
         shutil.rmtree(out, ignore_errors=True)
     return figures
 
@@ -59,8 +80,16 @@ def _row(outcome: dict[str, Any], floor_seconds: float) -> dict[str, Any]:
         "rows_per_second": round(ROWS / seconds),
         "peak_mib": outcome["peak_mib"],
         "ratio_to_io_floor": round(seconds / floor_seconds, 2),
-        **outcome["result"],
+        **{k: v for k, v in outcome["result"].items() if k != "fingerprint"},
+        "fingerprint_sha256": _digest(outcome["result"].get("fingerprint", {})),
     }
+
+
+def _digest(fingerprint: dict[str, str]) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
 
 
 def _generated(work_dir: Path) -> Path:
@@ -69,9 +98,14 @@ def _generated(work_dir: Path) -> Path:
     folder = (Path(cache) if cache else work_dir) / f"scale_{ROWS}"
     if (folder / "legacy" / "erp" / "order_lines.csv").exists():
         return folder / "legacy"
-    generator = [sys.executable, str(ROOT / "samples" / "generate.py"), "--out", str(folder)]
+    # Generated beside the cache and renamed when complete: an interrupted run leaves no
+    # half-written set that a later run would take for a whole one.
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    generator = [sys.executable, str(ROOT / "samples" / "generate.py"), "--out", str(partial)]
     subprocess.run([*generator, "--only", "customers,materials"], check=True)
     subprocess.run([*generator, "--only", "orders", "--order-lines", str(ROWS)], check=True)
+    partial.rename(folder)
     return folder / "legacy"
 
 
@@ -107,18 +141,59 @@ def io_floor(project_dir: str, out_dir: str, chunk_rows: int) -> dict[str, Any]:
     return {"rows_written": len(frame)}
 
 
-def pipeline(project_dir: str, out_dir: str, chunk_rows: int) -> dict[str, Any]:
+def pipeline(
+    project_dir: str, out_dir: str, chunk_rows: int, engine_name: str = "local"
+) -> dict[str, Any]:
     """Run the whole project (every row, no target) streaming objects without matching."""
+    from bench.memory import peak_mib
+    from migrate.engine.factory import open_engine
     from migrate.pipeline import RunOptions, run_project
     from migrate.spec.loader import load_project
 
     project = load_project(Path(project_dir))
-    options = RunOptions(Path(out_dir), history=False, chunk_rows=chunk_rows)
-    outcome = run_project(project, options)
+    engine = open_engine(engine_name, None, WORKERS if engine_name == "dask" else None)
+    try:
+        options = RunOptions(Path(out_dir), history=False, chunk_rows=chunk_rows, engine=engine)
+        outcome = run_project(project, options)
+        client = getattr(engine, "client", None)
+        workers = sorted(client.run(peak_mib).values()) if client is not None else []
+    finally:
+        engine.close()
     funnel = outcome.funnel
     lines = funnel[funnel["object"] == OBJECT]
-    return {
+    figures: dict[str, Any] = {
         "status": outcome.report.status,
         "loaded": int(lines["loaded"].sum()),
         "rejected": int(lines["rejected"].sum()),
+        "fingerprint": fingerprint(Path(out_dir)),
     }
+    if workers:
+        figures["worker_peak_mib"] = [round(w, 1) for w in workers]
+    return figures
+
+
+def fingerprint(out: Path) -> dict[str, str]:
+    """SHA-256 of every load, ledger and rejects file, and of the report without the clock."""
+    import hashlib
+    import json
+
+    from migrate.io.sinks import sha256_file
+
+    found = {}
+    for folder in ("load", "rejects"):
+        for path in sorted((out / folder).glob("*")):
+            if path.suffix not in (".xlsx", ".json"):  # workbooks carry their write time
+                found[path.relative_to(out).as_posix()] = sha256_file(path)
+    found["report/ledger.csv"] = sha256_file(out / "report" / "ledger.csv")
+    report = json.loads((out / "report" / "report.json").read_text(encoding="utf-8"))
+    steady = json.dumps(_steady(report), sort_keys=True).encode()
+    found["report/report.json (figures)"] = hashlib.sha256(steady).hexdigest()
+    return found
+
+
+def _steady(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _steady(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_steady(v) for v in value]
+    return value

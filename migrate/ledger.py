@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from migrate.frames import empty_like
 from migrate.ledger_segments import Segments
 
 FATES = ("loaded", "merged", "rejected", "out_of_scope")
@@ -112,7 +113,7 @@ class Ledger:
         """The rows of ``obj`` as :meth:`rows` gives them, ``size`` at a time (one at least)."""
         empty = None
         for rows in self._objects[obj].rows.frames():
-            empty = rows.iloc[:0] if empty is None else empty
+            empty = empty_like(rows) if empty is None else empty
             for start in range(0, len(rows), size):
                 yield rows.iloc[start : start + size].reset_index(drop=True)
         if empty is not None and not len(self._objects[obj].rows):

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from migrate.diff.model import FateChange, FieldChange, RowExample
+from migrate.keys import business_key
 from migrate.report.masking import mask_value
 from migrate.spec.loader import Project
-from migrate.stages.link import business_key
 
 LEDGER = Path("report") / "ledger.csv"
 JOIN = ["object", "_system", "_key", "_n"]

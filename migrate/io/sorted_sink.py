@@ -27,7 +27,6 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,18 +37,19 @@ import pyarrow.compute as pc
 from pandas.api.extensions import ExtensionDtype
 from pandas.api.types import is_object_dtype
 
+from migrate.frames import empty_like
+from migrate.io import sorted_runs
 from migrate.io.sinks import FrameWriter, Shape, check_kind, check_rows, commit, temp_path
-from migrate.stages.link import business_key
+from migrate.keys import business_key
 
 DEFAULT_BUDGET_ROWS = 1_000_000
 FAN_IN = 16  # runs merged at once; a run is read in batches of budget_rows // FAN_IN rows
 MIN_PIECE_ROWS = 4096  # merged rows gathered before they are written on
 SPILL_PREFIX = "sorted-run-"
-_NULL, _KEY, _SEQ = "__null", "__key", "__seq"
-_SORT_KEYS = [(_NULL, "ascending"), (_KEY, "ascending"), (_SEQ, "ascending")]
+_NULL, _KEY, _SEQ = sorted_runs.NULL, sorted_runs.KEY, sorted_runs.SEQ
+_SORT_KEYS = sorted_runs.SORT_KEYS
 _DATA = 3  # data columns follow the three sort columns
 
-Bound = tuple[bool, str, int]  # (key is missing, key text, arrival number)
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class SortedLoadWriter:
         self._batch_rows = max(1, budget_rows // FAN_IN)
         self._piece_rows = max(self._batch_rows, MIN_PIECE_ROWS)
         self._empty: pd.DataFrame | None = None
-        self._fallback = None if layout is None else _empty_like(layout)
+        self._fallback = None if layout is None else empty_like(layout)
         self._object_types: dict[int, list[pa.DataType]] = {}
         self._buffer: list[pd.DataFrame] = []
         self._buffered = 0
@@ -100,14 +100,17 @@ class SortedLoadWriter:
     def add(self, frame: pd.DataFrame) -> None:
         """Take a chunk in load layout (the first chunk's columns, in its order)."""
         if self._empty is None:
-            self._empty = _empty_like(frame)
+            missing = [name for name in self.key if name not in frame.columns]
+            if missing:
+                raise ValueError(f"key field(s) {missing} missing from the chunk's columns")
+            self._empty = empty_like(frame)
         elif list(frame.columns) != list(self._empty.columns):
             raise ValueError(
                 f"chunk columns {list(frame.columns)} differ from the first chunk's "
                 f"{list(self._empty.columns)}"
             )
         elif list(frame.dtypes) != list(self._empty.dtypes):
-            self._empty = pd.concat([self._empty, _empty_like(frame)], ignore_index=True)
+            self._empty = pd.concat([self._empty, empty_like(frame)], ignore_index=True)
         self._note_arrow_types(frame)
         if not len(frame):
             return
@@ -165,8 +168,8 @@ class SortedLoadWriter:
         order = pc.sort_indices(keys, sort_keys=_SORT_KEYS)
         table = _encode(data.take(order.to_numpy()), keys.take(order))
         path = self._new_run_path()
-        _write_run(table, path, self._batch_rows)
-        return _Run(path, len(data), _empty_like(data))
+        sorted_runs.write_run(table, path, self._batch_rows)
+        return _Run(path, len(data), empty_like(data))
 
     def _new_run_path(self) -> Path:
         self.spill_dir.mkdir(parents=True, exist_ok=True)
@@ -181,7 +184,7 @@ class SortedLoadWriter:
         for number, run in enumerate(self._runs):
             if list(run.empty.dtypes) == final:
                 continue
-            table = _read_run(run.path)
+            table = sorted_runs.read_run(run.path)
             data = _cast(_decode(table, run.empty), self._empty)
             seq = table.column(_SEQ).to_numpy()
             self._runs[number] = self._sorted_run(data, seq)
@@ -195,8 +198,8 @@ class SortedLoadWriter:
         while len(self._runs) > fan_in:
             group, self._runs = self._runs[:fan_in], self._runs[fan_in:]
             path = self._new_run_path()
-            pieces = _merge([run.path for run in group], self._piece_rows)
-            _write_pieces(pieces, path, self._batch_rows)
+            pieces = sorted_runs.merge([run.path for run in group], self._piece_rows)
+            sorted_runs.write_pieces(pieces, path, self._batch_rows)
             self._runs.append(_Run(path, sum(run.rows for run in group), group[0].empty))
             for run in group:
                 run.path.unlink(missing_ok=True)
@@ -212,7 +215,7 @@ class SortedLoadWriter:
                 temps.append(temp_path(path))
                 self._temps.append(temps[-1])
                 writers.append(check_kind(kind)(temps[-1], shape, self.bom))
-            for piece in _merge([run.path for run in self._runs], self._piece_rows):
+            for piece in sorted_runs.merge([run.path for run in self._runs], self._piece_rows):
                 frame = _decode(piece, self._empty)
                 for writer in writers:
                     writer.write(frame)
@@ -269,17 +272,6 @@ class SortedLoadWriter:
         return pa.Table.from_pandas(self._empty, schema=schema, preserve_index=False).schema
 
 
-def _empty_like(frame: pd.DataFrame) -> pd.DataFrame:
-    """A frame without rows with the columns and dtypes of ``frame``, sharing no data.
-
-    (``frame.iloc[:0]`` of Arrow-backed columns keeps the whole buffers alive.)
-    """
-    columns = {number: pd.Series([], dtype=dtype) for number, dtype in enumerate(frame.dtypes)}
-    empty = pd.DataFrame(columns, index=pd.RangeIndex(0))
-    empty.columns = frame.columns
-    return empty
-
-
 def _unified(types: list[pa.DataType]) -> pa.DataType:
     """The type pyarrow infers for all values of types ``types`` together."""
     if not types:
@@ -325,6 +317,7 @@ def _encode(data: pd.DataFrame, keys: pa.Table) -> pa.Table:
 
 
 def _column_to_arrow(column: pd.Series) -> pa.Array:
+    """A data column as Arrow: typed columns as they are, object ones as pickled values."""
     if is_object_dtype(column.dtype):
         return pa.array([pickle.dumps(value) for value in column], type=pa.binary())
     return pa.array(column, from_pandas=True)
@@ -345,117 +338,3 @@ def _decode(table: pa.Table, empty: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
     frame.columns = empty.columns
     return frame
-
-
-def _write_run(table: pa.Table, path: Path, batch_rows: int) -> None:
-    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table, max_chunksize=batch_rows)
-
-
-def _write_pieces(pieces: Iterator[pa.Table], path: Path, batch_rows: int) -> None:
-    writer = None
-    with pa.OSFile(str(path), "wb") as sink:
-        try:
-            for piece in pieces:
-                if writer is None:
-                    writer = pa.ipc.new_file(sink, piece.schema)
-                writer.write_table(piece, max_chunksize=batch_rows)
-        finally:
-            if writer is not None:
-                writer.close()
-
-
-def _read_run(path: Path) -> pa.Table:
-    with pa.memory_map(str(path)) as source:
-        return pa.ipc.open_file(source).read_all()
-
-
-class _Cursor:
-    """A run read batch by batch; ``table`` is its current batch.
-
-    Batches are read into memory that is freed once they are merged, not memory
-    mapped: pages of a map stay resident (and counted) until the map closes,
-    which would make the resident size grow to the size of all runs.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self._source = pa.OSFile(str(path), "rb")
-        self._reader = pa.ipc.open_file(self._source)
-        self._next = 0
-        self.table = self._reader.schema.empty_table()
-        self._load()
-
-    @property
-    def more(self) -> bool:
-        """Whether batches are left after the current one."""
-        return self._next < self._reader.num_record_batches
-
-    @property
-    def last(self) -> Bound:
-        """The sort key of the current batch's last row."""
-        row = self.table.num_rows - 1
-        return (
-            bool(self.table.column(_NULL)[row].as_py()),
-            str(self.table.column(_KEY)[row].as_py()),
-            int(self.table.column(_SEQ)[row].as_py()),
-        )
-
-    def take(self, bound: Bound | None) -> pa.Table:
-        """The current batch's rows not after ``bound`` (all when None); loads on when spent."""
-        count = self.table.num_rows if bound is None else _count_not_after(self.table, bound)
-        taken = self.table.slice(0, count)
-        self.table = self.table.slice(count)
-        self._load()
-        return taken
-
-    def close(self) -> None:
-        self._source.close()
-
-    def _load(self) -> None:
-        while self.table.num_rows == 0 and self.more:
-            self.table = pa.Table.from_batches([self._reader.get_batch(self._next)])
-            self._next += 1
-
-
-def _count_not_after(table: pa.Table, bound: Bound) -> int:
-    """How many leading rows of a sorted table sort before ``bound`` or are it."""
-    missing, key, seq = table.column(_NULL), table.column(_KEY), table.column(_SEQ)
-    bound_missing, bound_key, bound_seq = bound
-    if bound_missing:
-        before = pc.invert(missing)
-        same = missing
-    else:
-        present = pc.invert(missing)
-        before = pc.and_(present, pc.less(key, bound_key))
-        same = pc.and_(present, pc.equal(key, bound_key))
-    not_after = pc.or_(before, pc.and_(same, pc.less_equal(seq, bound_seq)))
-    return int(pc.sum(pc.cast(not_after, pa.int64())).as_py() or 0)
-
-
-def _merge(paths: list[Path], piece_rows: int) -> Iterator[pa.Table]:
-    """The rows of sorted runs in sort order, in pieces of about ``piece_rows`` rows or more."""
-    pieces: list[pa.Table] = []
-    rows = 0
-    for piece in _merge_rounds(paths):
-        pieces.append(piece)
-        rows += piece.num_rows
-        if rows >= piece_rows:
-            yield pa.concat_tables(pieces).combine_chunks()
-            pieces, rows = [], 0
-    if pieces:
-        yield pa.concat_tables(pieces).combine_chunks()
-
-
-def _merge_rounds(paths: list[Path]) -> Iterator[pa.Table]:
-    """Each round's rows: from every run, those not after the smallest last key, sorted."""
-    cursors = [_Cursor(path) for path in paths]
-    try:
-        while active := [cursor for cursor in cursors if cursor.table.num_rows]:
-            bound = min((c.last for c in active if c.more), default=None)
-            parts = [cursor.take(bound) for cursor in active]
-            merged = pa.concat_tables([part for part in parts if part.num_rows])
-            if merged.num_rows:
-                yield merged.take(pc.sort_indices(merged, sort_keys=_SORT_KEYS))
-    finally:
-        for cursor in cursors:
-            cursor.close()

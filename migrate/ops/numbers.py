@@ -22,6 +22,12 @@ _NUMBER = re.compile(
     r"^(?P<open>\()?(?P<sign>[-+])?(?P<body>[0-9.,]+)"
     r"(?P<exp>[eE][-+]?[0-9]+)?(?P<trail>-)?(?P<close>\))?$"
 )
+# Already plain numbers, per decimal mode (with "," a dot would be a thousands separator).
+_PLAIN = {
+    ".": re.compile(r"-?[0-9]+(?:\.[0-9]+)?"),
+    "auto": re.compile(r"-?[0-9]+(?:\.[0-9]+)?"),
+    ",": re.compile(r"-?[0-9]+"),
+}
 _UNCLEAR = "unclear number format (check thousands/decimal separators)"
 _INT_GROUPS = {
     "": re.compile(r"[0-9]*"),
@@ -100,7 +106,36 @@ def _with_exponent(number: str) -> str | None:
 
 
 def _parse_unique(text: pd.Series, mode: str) -> OpResult:
-    """Parse distinct texts into plain decimal strings."""
+    """Parse distinct texts into plain decimal strings.
+
+    Texts that already are plain numbers (digits, an optional minus, a dot as the
+    decimal mark where the mode allows one) only lose redundant zeros; the rest
+    go through the full parse.
+    """
+    plain = text.str.fullmatch(_PLAIN[mode]).fillna(False).to_numpy(dtype=bool)
+    if not plain.any():
+        return _parse_general(text, mode)
+    simple = _plain_number(text[plain])
+    if plain.all():
+        none = pd.Series(pd.NA, index=text.index, dtype=STR_DTYPE)
+        return OpResult(values=simple, failed=pd.Series(False, index=text.index), reason=none)
+    rest = _parse_general(text[~plain], mode)
+    values = pd.concat([simple, rest.values]).reindex(text.index)
+    failed = pd.concat([pd.Series(False, index=simple.index), rest.failed]).reindex(text.index)
+    reason = rest.reason if isinstance(rest.reason, pd.Series) else None
+    reason = reason.reindex(text.index) if reason is not None else None
+    return OpResult(values=values, failed=failed.astype(bool), reason=reason)
+
+
+def _plain_number(text: pd.Series) -> pd.Series:
+    """Plain numbers without leading integer zeros or trailing fractional zeros."""
+    negative = text.str.startswith("-").astype(bool)
+    parts = text.str.lstrip("-").str.partition(".")
+    return _canonical(parts[0], parts[2], negative)
+
+
+def _parse_general(text: pd.Series, mode: str) -> OpResult:
+    """Parse distinct texts of any supported form into plain decimal strings."""
     clean = halfwidth(text, punctuation=True).str.replace(_CURRENCY, "", regex=True)
     clean = clean.str.replace(_SPACING, "", regex=True)
     parts = clean.str.extract(_NUMBER)

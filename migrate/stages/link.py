@@ -13,6 +13,7 @@ import time
 
 import pandas as pd
 
+from migrate.keys import business_key
 from migrate.spec.loader import ObjectSpec
 from migrate.spec.project import Reference
 from migrate.stages.base import RunContext, StageResult
@@ -76,18 +77,6 @@ def _loadable_keys(target: ObjectSpec, ctx: RunContext) -> pd.Index:
     """Golden keys of the referenced object's records that survived validation."""
     frame = ctx.frames[target.name]
     return pd.Index(business_key(frame, target.mapping.key))
-
-
-def business_key(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
-    """The business key of each row as text (several fields joined by "|")."""
-    if len(fields) == 1:
-        return frame[fields[0]].astype("str")
-    parts = frame[fields].astype("str")
-    # Joining column-wise keeps a Series even when the frame has no rows.
-    joined = parts[fields[0]]
-    for name in fields[1:]:
-        joined = joined + "|" + parts[name]
-    return joined
 
 
 def _reasons(values: pd.Series, golden: pd.Series, ref: Reference, ctx: RunContext) -> pd.Series:

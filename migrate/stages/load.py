@@ -27,10 +27,10 @@ from migrate.io.sinks import write_frame
 from migrate.io.target import TargetColumn, open_target
 from migrate.io.target_hash import row_text
 from migrate.io.target_values import convert
+from migrate.keys import business_key
 from migrate.report import quality
 from migrate.spec.loader import ObjectSpec
 from migrate.stages.base import RunContext, StageResult
-from migrate.stages.link import business_key
 
 ALREADY_LOADED = "already_loaded:{}"
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from migrate.keys import business_key
 from migrate.spec.condition import Condition
 from migrate.spec.loader import ObjectSpec, Project
 from migrate.stages.base import RunContext, StageResult
-from migrate.stages.link import business_key
 
 
 @dataclass

@@ -20,11 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from migrate.frames import empty_like
 from migrate.io.sorted_sink import SortedLoadWriter
+from migrate.keys import business_key
 from migrate.report import quality
 from migrate.spec.loader import ObjectSpec
 from migrate.stages.base import RunContext, StageResult
-from migrate.stages.link import business_key
 from migrate.stages.load import (
     ALREADY_LOADED,
     LoadFile,
@@ -59,7 +60,7 @@ class StreamedObject:
 
     def empty(self) -> pd.DataFrame:
         """No rows, the columns of the checked rows."""
-        return _without_raw(self.store.read(0).iloc[:0]) if self.store.sizes else pd.DataFrame()
+        return _without_raw(empty_like(self.store.read(0))) if self.store.sizes else pd.DataFrame()
 
     def close(self) -> None:
         """Remove the rows from disk."""

@@ -22,6 +22,7 @@ import pandas as pd
 
 from migrate.engine.base import Engine
 from migrate.engine.local import LocalEngine
+from migrate.frames import empty_like
 from migrate.io.sources import check_source, iter_source
 from migrate.ledger import IDENTITY, Ledger
 from migrate.report import quality
@@ -154,7 +155,7 @@ def prepare_checked(
             assert outcome.checked is not None
             streamed.store.append(outcome.checked.rows)
             duplicates.add(outcome.checked.keys)
-            outcome.checked.rows, outcome.checked.keys = outcome.checked.rows.iloc[:0], {}
+            outcome.checked.rows, outcome.checked.keys = empty_like(outcome.checked.rows), {}
             prechecked.append(outcome.checked)
         _record_checks(obj, totals, streamed, duplicates, prechecked)
     except BaseException:
@@ -179,7 +180,7 @@ def _record_checks(
         kept, result = record_chunk(checked, number, duplicates, obj, rules, ledger)
         streamed.kept.append(kept)
         totals.add(result)
-        prechecked[number] = checked = Prechecked(checked.rows.iloc[:0], checked.failures, {}, {})
+        prechecked[number] = Prechecked(empty_like(checked.rows), checked.failures, {}, {})
 
 
 def _settle(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from migrate.frames import empty_like
 from migrate.ledger import Ledger
 from migrate.report import quality
 from migrate.spec.loader import ObjectSpec
@@ -96,7 +97,7 @@ class ChunkWork:
             started = time.perf_counter()
             outcome.checked = precheck(frame, obj)
             outcome.checked.seconds = time.perf_counter() - started
-            frame = frame.iloc[:0]  # the rows travel checked
+            frame = empty_like(frame)  # the rows travel checked
         outcome.frame = frame
         return outcome
 

@@ -15,7 +15,7 @@ import pytest
 from migrate.io import sinks, sorted_sink
 from migrate.io.sinks import write_frame
 from migrate.io.sorted_sink import SortedLoadWriter
-from migrate.stages.link import business_key
+from migrate.keys import business_key
 
 KINDS = ("csv", "parquet", "xlsx")
 SIZES = (1, 7, 1000)
@@ -202,6 +202,14 @@ def test_chunks_with_other_columns_are_refused(tmp_path: Path) -> None:
         writer.add(layout(3)[["part", "id"]])
 
 
+def test_chunks_without_the_key_are_refused(tmp_path: Path) -> None:
+    writer = SortedLoadWriter(
+        {"csv": tmp_path / "out.csv"}, ["id", "nope"], bom=False, spill_dir=tmp_path / "spill"
+    )
+    with pytest.raises(ValueError, match=r"key field\(s\) \['nope'\] missing"):
+        writer.add(layout(3))
+
+
 def test_unknown_kinds_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"unknown load-file kind 'json'"):
         SortedLoadWriter({"json": tmp_path / "x.json"}, ["id"], bom=False, spill_dir=tmp_path)
@@ -225,7 +233,7 @@ def test_a_failed_finish_keeps_the_old_files_and_leaves_no_temp_or_spill_file(
     write_frame(layout(3), target, "csv")
     before = target.read_bytes()
 
-    def broken(piece: pd.DataFrame, **options: object) -> None:
+    def broken(self: object, piece: pd.DataFrame) -> None:
         raise OSError("disk full")
 
     writer = SortedLoadWriter(
@@ -237,7 +245,7 @@ def test_a_failed_finish_keeps_the_old_files_and_leaves_no_temp_or_spill_file(
     )
     for chunk in shuffled_chunks(layout(40), seed=3):
         writer.add(chunk)
-    monkeypatch.setattr(sinks._CsvWriter, "_render", lambda self, block, header: broken(block))
+    monkeypatch.setattr(sinks._CsvWriter, "write", broken)  # fails on the first merged rows
     with pytest.raises(OSError, match="disk full"):
         writer.finish()
     assert target.read_bytes() == before

@@ -114,3 +114,17 @@ def test_parse_decimal_float_column(run) -> None:
 def test_parse_decimal_unknown_mode() -> None:
     with pytest.raises(pydantic.ValidationError):
         parse_params(get_op("parse_decimal"), {"decimal": ";"})
+
+
+@pytest.mark.parametrize("mode", [".", ",", "auto"])
+def test_plain_numbers_take_the_short_way_to_the_same_result(mode: str) -> None:
+    from migrate.ops.numbers import _parse_general, _parse_unique
+
+    texts = ["781.32", "6.0", "007", "-0.0", "-0.50", "1,250.5", "¥12", "abc", "1.250", "0"]
+    texts += ["10", "-12.300", "(5)", "", "1e3", "0.000", "12.", ".5", "--1"]
+    values = pd.Series(texts, dtype="str")
+    fast, full = _parse_unique(values, mode), _parse_general(values, mode)
+    pd.testing.assert_series_equal(fast.values, full.values, check_dtype=False)
+    assert fast.failed.tolist() == full.failed.tolist()
+    failed = full.failed.to_numpy(dtype=bool)
+    assert fast.reason[failed].tolist() == full.reason[failed].tolist()

@@ -88,11 +88,3 @@ def test_references_are_rewritten_to_golden_keys_and_failures_explained(tmp_path
         "rewritten": 1,
         "rejected": 2,
     }
-
-
-def test_business_key_of_an_empty_frame_with_a_compound_key_is_an_empty_series() -> None:
-    empty = pd.DataFrame({"a": pd.Series([], dtype="str"), "b": pd.Series([], dtype="str")})
-    keys = link.business_key(empty, ["a", "b"])
-    assert isinstance(keys, pd.Series) and keys.empty
-    two = pd.DataFrame({"a": ["1", "2"], "b": ["x", "y"]})
-    assert link.business_key(two, ["a", "b"]).tolist() == ["1|x", "2|y"]
