@@ -133,6 +133,6 @@ def test_an_uncapped_workbook_shows_every_finding(tmp_path: Path) -> None:
 
 
 def test_the_default_cap_is_large() -> None:
-    assert rejects_xlsx.MAX_OBJECT_ROWS == 100_000
+    assert rejects_xlsx.MAX_OBJECT_ROWS == 25_000
     defaults = write_rejects.__kwdefaults__ or {}
     assert defaults["max_sheet_rows"] == rejects_xlsx.MAX_OBJECT_ROWS
