@@ -42,7 +42,6 @@ ROWS = int(os.environ.get("MIGRATE_BENCH_SCALE_ROWS", "10000000"))
 CHUNKS = [int(n) for n in os.environ.get("MIGRATE_BENCH_SCALE_CHUNKS", "100000,1000000").split(",")]
 ENGINES = os.environ.get("MIGRATE_BENCH_SCALE_ENGINES", "local").split(",")
 WORKERS = int(os.environ.get("MIGRATE_BENCH_SCALE_WORKERS", "2"))
-VOLATILE = {"seconds", "seconds_by_rule", "started", "finished", "run_id", "sha256"}
 OBJECT = "sales_order_line"
 SOURCE = "erp_order_lines"
 FORMATS = ("csv", "parquet")
@@ -148,6 +147,7 @@ def pipeline(
     from bench.memory import peak_mib
     from migrate.engine.factory import open_engine
     from migrate.pipeline import RunOptions, run_project
+    from migrate.report.outputs import fingerprint
     from migrate.spec.loader import load_project
 
     project = load_project(Path(project_dir))
@@ -165,35 +165,8 @@ def pipeline(
         "status": outcome.report.status,
         "loaded": int(lines["loaded"].sum()),
         "rejected": int(lines["rejected"].sum()),
-        "fingerprint": fingerprint(Path(out_dir)),
+        "fingerprint": fingerprint(Path(out_dir)),  # the same inputs give these same files
     }
     if workers:
         figures["worker_peak_mib"] = [round(w, 1) for w in workers]
     return figures
-
-
-def fingerprint(out: Path) -> dict[str, str]:
-    """SHA-256 of every load, ledger and rejects file, and of the report without the clock."""
-    import hashlib
-    import json
-
-    from migrate.io.sinks import sha256_file
-
-    found = {}
-    for folder in ("load", "rejects"):
-        for path in sorted((out / folder).glob("*")):
-            if path.suffix not in (".xlsx", ".json"):  # workbooks carry their write time
-                found[path.relative_to(out).as_posix()] = sha256_file(path)
-    found["report/ledger.csv"] = sha256_file(out / "report" / "ledger.csv")
-    report = json.loads((out / "report" / "report.json").read_text(encoding="utf-8"))
-    steady = json.dumps(_steady(report), sort_keys=True).encode()
-    found["report/report.json (figures)"] = hashlib.sha256(steady).hexdigest()
-    return found
-
-
-def _steady(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _steady(v) for k, v in value.items() if k not in VOLATILE}
-    if isinstance(value, list):
-        return [_steady(v) for v in value]
-    return value

@@ -8,6 +8,11 @@ settles merged rows, reconciles and writes the reports; then the target is loade
 from the written package as one batch (migrate.batches). Reject-rate thresholds
 are checked between phases 2 and 3: a run over a limit writes its load files and
 reports but loads no target, and its report says which limit was exceeded.
+
+With a chunk size, objects without matching stream (migrate.stream): phase 1
+only checks their sources open, and an object no other object reads goes
+through phases 2 and 3 chunk by chunk, its rows parked in ``<out>/.work``
+between the passes (removed when the run ends).
 """
 
 from __future__ import annotations

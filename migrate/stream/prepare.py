@@ -10,6 +10,14 @@ and gives the outcomes back in order. Each chunk records its fates and findings
 in a ledger of its own that the run's ledger absorbs in order at the end. What
 the stages report per chunk is added up into one result per stage, so the run
 report gives the same figures as the whole-table path.
+
+Two ways on from there. An object that other objects read (references,
+partners) has its linked chunks joined (:func:`prepare`) for the whole-table
+stages. An object that nothing reads (:func:`delivers_in_chunks`, the demo's
+order lines) never is whole: its chunks are also matched, merged (both pass
+rows through without a ``match`` spec) and checked where they run, parked on
+disk with their ledger rows (:func:`prepare_checked`), and go on to scope and
+load chunk by chunk (:mod:`migrate.stream.delivery`).
 """
 
 from __future__ import annotations

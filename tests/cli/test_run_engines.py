@@ -11,12 +11,10 @@ from click.testing import CliRunner
 
 from migrate.cli.main import cli
 from migrate.cli.run import DASK_CHUNK_ROWS, _chunk_rows
+from migrate.report.outputs import contents, steady
 from migrate.spec.loader import load_project
 from tests.cli.demo_project import copy_demo
 
-# What differs between any two runs: the clock.
-VOLATILE = {"seconds", "seconds_by_rule", "started", "finished", "run_id", "created"}
-COMPARED = ("load", "rejects", "report/ledger.csv", "report/report.json")
 ENGINES = {
     "local": ("--engine", "local", "--chunk-rows", "300"),
     "dask": ("--engine", "dask", "--workers", "3", "--chunk-rows", "300"),
@@ -43,33 +41,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]
     return done
 
 
-def _files(out: Path) -> dict[str, Any]:
-    found = {}
-    for part in COMPARED:
-        paths = [out / part] if (out / part).is_file() else sorted((out / part).rglob("*"))
-        for path in paths:
-            if path.is_file() and path.suffix != ".xlsx":  # workbooks carry their write time
-                found[path.relative_to(out).as_posix()] = _content(path)
-    return found
-
-
-def _content(path: Path) -> Any:
-    """A file's bytes; a JSON file's data without the run id and clock."""
-    if path.suffix == ".json":
-        return _steady(json.loads(path.read_text(encoding="utf-8")))
-    return path.read_bytes()
-
-
-def _steady(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _steady(v) for k, v in value.items() if k not in VOLATILE}
-    if isinstance(value, list):
-        return [_steady(v) for v in value]
-    return value
-
-
 def test_load_files_rejects_ledger_and_report_are_the_same(runs: dict) -> None:
-    local, dask = _files(runs["local"][0]), _files(runs["dask"][0])
+    local, dask = contents(runs["local"][0]), contents(runs["dask"][0])
     assert "load/sales_order_line.csv" in local and "report/report.json" in local
     assert any(path.startswith("rejects/") for path in local)
     assert sorted(dask) == sorted(local)
@@ -79,7 +52,7 @@ def test_load_files_rejects_ledger_and_report_are_the_same(runs: dict) -> None:
 def test_the_funnel_and_findings_are_the_same(runs: dict) -> None:
     def figures(out: Path) -> Any:
         report = json.loads((out / "report/report.json").read_text("utf-8"))
-        return report["status"], _steady(report["objects"])
+        return report["status"], steady(report["objects"])
 
     status, objects = figures(runs["local"][0])
     assert status == "reconciled"

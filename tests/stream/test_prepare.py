@@ -12,13 +12,12 @@ import pytest
 
 from migrate.errors import SourceError
 from migrate.pipeline import RunOptions, run_project
+from migrate.report.outputs import contents, steady
 from migrate.spec.loader import load_project
 from migrate.stream.prepare import streams
 from tests.cli.demo_project import copy_demo
 
 SCOPE = "pilot_bu1000"
-# What differs between any two runs: the clock.
-VOLATILE = {"seconds", "seconds_by_rule", "started", "finished", "run_id"}
 COMPARED = ("load", "rejects", "report/ledger.csv")
 
 
@@ -60,35 +59,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, pd.D
     }
 
 
-def _files(out: Path) -> dict[str, bytes]:
-    found = {}
-    for part in COMPARED:
-        paths = [out / part] if (out / part).is_file() else sorted((out / part).rglob("*"))
-        for path in paths:
-            if path.is_file() and path.suffix != ".xlsx":  # workbooks carry their write time
-                found[path.relative_to(out).as_posix()] = _content(path)
-    return found
-
-
-def _content(path: Path) -> Any:
-    """A file's bytes; a JSON file's data without the run id and clock."""
-    if path.suffix == ".json":
-        return _steady(json.loads(path.read_text(encoding="utf-8")))
-    return path.read_bytes()
-
-
-def _steady(value: Any) -> Any:
-    """The report without what the clock decides."""
-    if isinstance(value, dict):
-        return {k: _steady(v) for k, v in value.items() if k not in VOLATILE}
-    if isinstance(value, list):
-        return [_steady(v) for v in value]
-    return value
-
-
 @pytest.mark.parametrize("name", ["chunks_37", "chunks_1000", "pickled_250"])
 def test_load_files_rejects_and_ledger_are_the_same(runs: dict, name: str) -> None:
-    whole, streamed = _files(runs["whole"][0]), _files(runs[name][0])
+    whole, streamed = contents(runs["whole"][0], COMPARED), contents(runs[name][0], COMPARED)
     assert "load/sales_order_line.csv" in whole and "load/sales_order_line.parquet" in whole
     assert sorted(streamed) == sorted(whole)
     differing = [path for path in whole if streamed[path] != whole[path]]
@@ -98,7 +71,7 @@ def test_load_files_rejects_and_ledger_are_the_same(runs: dict, name: str) -> No
 @pytest.mark.parametrize("name", ["chunks_37", "chunks_1000", "pickled_250"])
 def test_report_figures_and_funnel_are_the_same(runs: dict, name: str) -> None:
     def report(out: Path) -> Any:
-        return _steady(json.loads((out / "report" / "report.json").read_text()))
+        return steady(json.loads((out / "report" / "report.json").read_text()))
 
     assert report(runs[name][0]) == report(runs["whole"][0])
     pd.testing.assert_frame_equal(runs[name][1], runs["whole"][1])

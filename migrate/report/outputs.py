@@ -1,0 +1,55 @@
+"""What of a run's outputs must come out the same from the same inputs and rules.
+
+Two runs on the same data (whole tables or chunks, in this process or on a
+cluster) must write the same load files, rejects, ledger and report figures.
+Only the clock differs: run ids, start and end times, seconds. ``contents``
+gives each output file as it should compare (bytes; a JSON file's data without
+what the clock decides; workbooks are left out, they carry their write time),
+``fingerprint`` the SHA-256 of each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+CLOCK_KEYS = frozenset({"seconds", "seconds_by_rule", "started", "finished", "run_id", "created"})
+COMPARED = ("load", "rejects", "report/ledger.csv", "report/report.json")
+
+
+def steady(value: Any) -> Any:
+    """JSON data without the keys the clock decides, at any depth."""
+    if isinstance(value, dict):
+        return {k: steady(v) for k, v in value.items() if k not in CLOCK_KEYS}
+    if isinstance(value, list):
+        return [steady(v) for v in value]
+    return value
+
+
+def contents(out: Path, parts: tuple[str, ...] = COMPARED) -> dict[str, Any]:
+    """Each compared output file under ``out`` (files and folders ``parts``), by relative path."""
+    found: dict[str, Any] = {}
+    for part in parts:
+        paths = [out / part] if (out / part).is_file() else sorted((out / part).rglob("*"))
+        for path in paths:
+            if path.is_file() and path.suffix != ".xlsx":
+                found[path.relative_to(out).as_posix()] = _content(path)
+    return found
+
+
+def fingerprint(out: Path, parts: tuple[str, ...] = COMPARED) -> dict[str, str]:
+    """The SHA-256 of each compared output file (a JSON file's: of its steady data)."""
+    digests = {}
+    for name, content in contents(out, parts).items():
+        data = content if isinstance(content, bytes) else json.dumps(content, sort_keys=True)
+        raw = data if isinstance(data, bytes) else data.encode("utf-8")
+        digests[name] = hashlib.sha256(raw).hexdigest()
+    return digests
+
+
+def _content(path: Path) -> Any:
+    if path.suffix == ".json":
+        return steady(json.loads(path.read_text(encoding="utf-8")))
+    return path.read_bytes()
