@@ -36,8 +36,9 @@ def prepare(dataset: str, size: int, work_dir: Path) -> Path:
     return path
 
 
-def companies(size: int, work_dir: Path) -> pd.DataFrame:
-    """Generate ``size`` customer entities and cleanse them with the demo's rules."""
+def companies(size: int, work_dir: Path, seed: int = 42) -> pd.DataFrame:
+    """Generate ``size`` customer entities (the generator's ``seed``) and cleanse them with
+    the demo's rules."""
     from samples.generate import generate
 
     project = work_dir / f"companies_{size}"
@@ -47,7 +48,7 @@ def companies(size: int, work_dir: Path) -> pd.DataFrame:
     shutil.copy(ROOT / "migration.yaml", project)
     for folder in ("mappings", "rules"):
         shutil.copytree(ROOT / folder, project / folder)
-    generate(project / "samples", size, seed=42, only={"customers"})
+    generate(project / "samples", size, seed=seed, only={"customers"})
     frame = _cleansed_customers(project)
     truth = pd.read_csv(project / "samples/truth/customer_entities.csv", dtype=str)
     shutil.rmtree(project)

@@ -22,8 +22,35 @@ import pandas as pd
 COLUMNS = ["unique_id", "cluster", "first_name", "surname", "dob", "city", "email", "phone"]
 SIZE_SHARES = {1: 0.47, 2: 0.25, 3: 0.17, 4: 0.11}
 _ONSETS = [
-    "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z",
-    "br", "ch", "dr", "fr", "gr", "kl", "pr", "sh", "st", "th", "tr",
+    "b",
+    "c",
+    "d",
+    "f",
+    "g",
+    "h",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "w",
+    "z",
+    "br",
+    "ch",
+    "dr",
+    "fr",
+    "gr",
+    "kl",
+    "pr",
+    "sh",
+    "st",
+    "th",
+    "tr",
 ]
 _VOWELS = ["a", "e", "i", "o", "u", "a", "e", "i", "o", "ai", "ea", "ie", "ou"]
 _CODAS = ["", "", "", "n", "r", "l", "s", "m", "th", "nd", "rt", "ck", "x"]

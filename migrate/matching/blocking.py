@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from migrate.matching.memory import give_back
 from migrate.spec.match import BlockingKeyPart, BlockingPass
 
 KEY_SEPARATOR = "\x1f"
@@ -175,6 +176,7 @@ def candidate_pairs(frame: pd.DataFrame, passes: list[BlockingPass]) -> Candidat
         skipped.extend(dropped)
         codes.append(left.astype(np.int64) * n + right)
         del left, right
+    give_back()  # the passes' key texts
     unique = _distinct_sorted(codes)
     mask = np.zeros(len(unique), dtype=_mask_dtype(len(passes)))
     for index, code in enumerate(codes):

@@ -20,8 +20,11 @@ import pandas as pd
 
 from migrate.matching import fellegi_sunter as fs
 from migrate.matching.blocking import Candidates, candidate_pairs
+from migrate.matching.clustering import components
 from migrate.matching.constraints import (
     DECIDED,
+    GUARD,
+    NO_MATCH,
     REGISTERED,
     REKEY,
     SCORED,
@@ -33,11 +36,11 @@ from migrate.matching.constraints import (
 )
 from migrate.matching.scoring import (
     CHUNK,
+    Shown,
+    WeightedContributions,
     comparison_labels,
-    shown,
-    similarity_columns,
-    similarity_matrix,
-    weighted_scores,
+    similarity_pieces,
+    weighted_similarities,
 )
 from migrate.spec.match import MatchSpec, Thresholds
 
@@ -47,11 +50,12 @@ Progress = Callable[[int, int], None]
 @dataclass
 class Scored:
     """Scores of the candidate pairs and, per comparison, similarity (as shown) and
-    contribution (Fellegi-Sunter: stored per level pattern, indexed like an array)."""
+    contribution (computed when indexed, like an array: Fellegi-Sunter's from the level
+    patterns, the weights mode's from the similarities)."""
 
     score: np.ndarray
-    sims: np.ndarray
-    contrib: np.ndarray | fs.Contributions
+    sims: Shown
+    contrib: np.ndarray | fs.Contributions | WeightedContributions
     model: dict[str, Any] | None = None
 
 
@@ -78,10 +82,10 @@ class MatchOutcome:
 
     candidates: Candidates
     scored: Scored
-    decision: np.ndarray
-    reviewed: np.ndarray
+    decision: pd.Categorical[str]
+    reviewed: pd.Categorical[str]
     kept: np.ndarray
-    note: np.ndarray
+    note: pd.Categorical[str]
     roots: np.ndarray
     clusters_split: int
     seconds: dict[str, float] = field(default_factory=dict)
@@ -143,54 +147,55 @@ def score_candidates(
     """Weighted-mean or Fellegi-Sunter scores of the candidate pairs."""
     left, right = candidates.left, candidates.right
     if spec.mode == "weights":
-        sims = similarity_matrix(ordered, left, right, spec.compare, None, progress)
-        weights = np.array([c.weight for c in spec.compare], dtype=float)
-        score, contrib = weighted_scores(sims, weights)
-        return Scored(score, shown(sims), contrib)
-    sims32, level = _levels(ordered, candidates, spec, progress)
+        score, sims, contrib = weighted_similarities(ordered, left, right, spec.compare, progress)
+        return Scored(score, sims, contrib)
+    sims, level = _levels(ordered, candidates, spec, progress)
     pass_fields = [{part.field for part in p.key} for p in spec.blocking]
     inform = fs.informative(candidates.mask, pass_fields, [c.field for c in spec.compare])
     params = fs.estimate(level, inform)
     del inform
     score, contributions = fs.score_patterns(level, params)
     model = params.to_dict(comparison_labels(spec.compare))
-    return Scored(score, sims32, contributions, model)
+    return Scored(score, sims, contributions, model)
 
 
 def _levels(
     ordered: pd.DataFrame, candidates: Candidates, spec: MatchSpec, progress: Progress | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Similarities as shown (see ``scoring.shown``) and agreement levels (decided on the
+) -> tuple[Shown, np.ndarray]:
+    """Similarities as shown (see ``scoring.Shown``) and agreement levels (decided on the
     float64 values)."""
-    shape = (len(candidates), len(spec.compare))
-    sims, level = np.empty(shape, dtype=np.float32), np.empty(shape, dtype=np.int8)
+    sims = Shown.empty(len(candidates), len(spec.compare))
+    level = np.empty(sims.shape, dtype=np.int8)
     # Fellegi-Sunter only tells similarities apart down to the lowest level bound; below it
-    # rapidfuzz may stop early and give 0.
-    columns = similarity_columns(
+    # rapidfuzz may stop early and give 0. Chunks of pairs: no pairs-sized float64 column.
+    pieces = similarity_pieces(
         ordered, candidates.left, candidates.right, spec.compare, fs.LEVEL_BOUNDS[-1], progress
     )
-    for column, values in enumerate(columns):
-        for start in range(0, len(values), CHUNK):  # chunks: no pairs-sized temporaries
-            rows = slice(start, start + CHUNK)
-            sims[rows, column] = shown(values[rows])
-            level[rows, column] = fs.column_levels(values[rows])
+    for column, rows, values in pieces:
+        sims.put(rows, column, values)
+        level[rows, column] = fs.column_levels(values)
     return sims, level
 
 
-def decide(score: np.ndarray, thresholds: Thresholds) -> np.ndarray:
+DECISIONS = ("match", "review", "distinct")
+VERDICTS = ("", "match", "no-match")
+NOTES = ("", NO_MATCH, GUARD, REKEY)
+
+
+def decide(score: np.ndarray, thresholds: Thresholds) -> pd.Categorical[str]:
     """``match`` / ``review`` / ``distinct`` per score."""
-    out = texts(len(score), "distinct")
+    out = texts(len(score), "distinct", DECISIONS)
     out[score >= thresholds.review] = "review"
     out[score >= thresholds.auto_merge] = "match"
     return out
 
 
-def texts(count: int, value: str) -> np.ndarray:
-    """An object array holding ``value`` ``count`` times, as one shared str (``np.full``
-    would make a str object per element through a fixed-width string array)."""
-    out = np.empty(count, dtype=object)
-    out.fill(value)
-    return out
+def texts(count: int, value: str, choices: tuple[str, ...]) -> pd.Categorical[str]:
+    """``value`` ``count`` times, as a categorical over ``choices``: one byte per element
+    (an object array takes eight, and these are pairs-sized). Compares with ``==``,
+    indexes and assigns (a value among ``choices``) like an array."""
+    codes = np.full(count, choices.index(value), dtype=np.int8)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(choices)))
 
 
 def _candidate_index(n: int, candidates: Candidates, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -201,9 +206,9 @@ def _candidate_index(n: int, candidates: Candidates, a: np.ndarray, b: np.ndarra
     return pd.Index(codes).get_indexer(np.minimum(a, b) * n + np.maximum(a, b))
 
 
-def _reviewed(n: int, candidates: Candidates, constraints: Constraints) -> np.ndarray:
+def _reviewed(n: int, candidates: Candidates, constraints: Constraints) -> pd.Categorical[str]:
     """Per candidate pair, the reviewer's verdict: 'match', 'no-match' or ''."""
-    out = texts(len(candidates), "")
+    out = texts(len(candidates), "", VERDICTS)
     where = _candidate_index(n, candidates, constraints.a, constraints.b)
     found = where >= 0
     out[where[found]] = np.where(constraints.verdict[found], "match", "no-match")
@@ -214,7 +219,7 @@ def _links(
     n: int,
     candidates: Candidates,
     score: np.ndarray,
-    decided: tuple[np.ndarray, np.ndarray],
+    decided: tuple[pd.Categorical[str], pd.Categorical[str]],
     spec: MatchSpec,
     constraints: Constraints,
 ) -> tuple[Links, Apart, np.ndarray]:
@@ -237,29 +242,54 @@ def _links(
     origin = np.concatenate([scored, said_at, np.full(len(reg_a), -1)])
     weak = empty_pairs()
     if spec.cluster_floor is not None:
-        below = np.flatnonzero((score < spec.cluster_floor) & (reviewed == ""))
-        weak = (candidates.left[below], candidates.right[below])
+        weak = weak_pairs(n, candidates, (score, reviewed), spec.cluster_floor, (a, b))
     never = (constraints.a[~said], constraints.b[~said])
     links = Links(np.minimum(a, b), np.maximum(a, b), level, strength)
     return links, Apart(never, weak, constraints.labels), origin
 
 
+def weak_pairs(
+    n: int,
+    candidates: Candidates,
+    scored: tuple[np.ndarray, pd.Categorical[str]],
+    floor: float,
+    links: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The unreviewed candidate pairs below ``floor`` that the chaining guard needs: those
+    whose two records ``links`` put in one component. A weak pair across components can
+    never be joined by these links, so leaving it out changes no cluster; and there are
+    few of the others where most candidates are weak. Chunk by chunk of pairs: no
+    pairs-sized temporaries."""
+    score, reviewed = scored
+    roots = components(n, *links)
+    found = [np.empty(0, np.int64)]
+    for start in range(0, len(candidates), CHUNK):
+        rows = slice(start, start + CHUNK)
+        left, right = candidates.left[rows], candidates.right[rows]
+        weak = (score[rows] < floor) & (reviewed[rows] == "") & (roots[left] == roots[right])
+        found.append(np.flatnonzero(weak) + start)
+    index = np.concatenate(found)
+    return candidates.left[index], candidates.right[index]
+
+
 def _per_candidate(
     count: int, resolution: Resolution, origin: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, pd.Categorical[str]]:
     """Per candidate pair: kept as a match link, and why a match link was dropped."""
     kept = np.zeros(count, dtype=bool)
-    note = texts(count, "")
+    note = texts(count, "", NOTES)
     mine = origin >= 0
     kept[origin[mine]] = resolution.kept[mine]
     note[origin[mine]] = resolution.reason[mine]
     return kept, note
 
 
-def _final_decision(decision: np.ndarray, reviewed: np.ndarray, note: np.ndarray) -> np.ndarray:
-    """Reviewers' verdicts win; a match that would re-key loaded records goes to review."""
-    out = decision.copy()
-    out[reviewed == "match"] = "match"
-    out[reviewed == "no-match"] = "distinct"
-    out[note == REKEY] = "review"
-    return out
+def _final_decision(
+    decision: pd.Categorical[str], reviewed: pd.Categorical[str], note: pd.Categorical[str]
+) -> pd.Categorical[str]:
+    """Reviewers' verdicts win; a match that would re-key loaded records goes to review.
+    (``decision`` is changed in place: a copy would be one more pairs-sized array.)"""
+    decision[reviewed == "match"] = "match"
+    decision[reviewed == "no-match"] = "distinct"
+    decision[note == REKEY] = "review"
+    return decision

@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from migrate.matching.scoring import CHUNK
+
 LEVEL_BOUNDS = (0.95, 0.85, 0.70)
 N_LEVELS = len(LEVEL_BOUNDS) + 1
 MAX_ITERATIONS = 200
@@ -136,41 +138,55 @@ def patterns(
     base = N_LEVELS + 1
     powers = base ** np.arange(k, dtype=np.int64)
     bits = 2 ** np.arange(k, dtype=np.int64)
-    code = _pattern_code(level, inform, powers)
-    unique, inverse, counts = _distinct(code, int(base**k) * 2**k)
+    size = int(base**k) * 2**k
+    code = _pattern_code(level, inform, powers, size)
+    unique, inverse, counts = _distinct(code, size)
     del code
     levels_of = (unique[:, None] // 2**k // powers[None, :]) % base - 1
     inform_of = (unique[:, None] // bits[None, :]) % 2 == 1
     return levels_of.astype(level.dtype), inform_of, inverse, counts
 
 
-def _pattern_code(level: np.ndarray, inform: np.ndarray | None, powers: np.ndarray) -> np.ndarray:
-    """One int64 per pair encoding its levels and informative flags (all set without
-    ``inform``), built column by column: no pairs x comparisons int64 temporaries."""
+def _pattern_code(
+    level: np.ndarray, inform: np.ndarray | None, powers: np.ndarray, size: int
+) -> np.ndarray:
+    """One code in [0, ``size``) per pair encoding its levels and informative flags (all
+    set without ``inform``), in the narrowest integer type that holds ``size``; built
+    ``CHUNK`` pairs at a time, so the only pairs-sized array is the result."""
     k = level.shape[1]
-    code = np.zeros(len(level), dtype=np.int64)
-    for j in range(k):
-        code += (level[:, j].astype(np.int64) + 1) * int(powers[j])
-    code *= 2**k
-    if inform is None:
-        code += 2**k - 1
-        return code
-    for j in range(k):
-        code += inform[:, j].astype(np.int64) << j
+    code = np.empty(len(level), dtype=np.int32 if size <= 2**31 else np.int64)
+    for start in range(0, len(level), CHUNK):
+        rows = slice(start, start + CHUNK)
+        part = np.zeros(len(code[rows]), dtype=np.int64)
+        for j in range(k):
+            part += (level[rows, j].astype(np.int64) + 1) * int(powers[j])
+        part *= 2**k
+        if inform is None:
+            part += 2**k - 1
+        else:
+            for j in range(k):
+                part += inform[rows, j].astype(np.int64) << j
+        code[rows] = part
     return code
 
 
 def _distinct(code: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``np.unique(code, return_inverse=True, return_counts=True)`` for codes in
-    [0, size): by counting instead of sorting the pairs when the range is small."""
+    [0, size): by counting instead of sorting the pairs when the range is small (chunk by
+    chunk, so no pairs-sized index temporaries; the inverse is int32)."""
     if size > DENSE_CODES:
         unique, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
         return unique, inverse.reshape(-1), counts
-    tally = np.bincount(code, minlength=size)
+    tally = np.zeros(size, dtype=np.int64)
+    for start in range(0, len(code), CHUNK):
+        tally += np.bincount(code[start : start + CHUNK], minlength=size)
     unique = np.flatnonzero(tally).astype(np.int64)
     lookup = np.zeros(size, dtype=np.int32)
     lookup[unique] = np.arange(len(unique), dtype=np.int32)
-    return unique, lookup[code], tally[unique]
+    inverse = np.empty(len(code), dtype=np.int32)
+    for start in range(0, len(code), CHUNK):
+        inverse[start : start + CHUNK] = lookup[code[start : start + CHUNK]]
+    return unique, inverse, tally[unique]
 
 
 def estimate(level: np.ndarray, inform: np.ndarray | None = None) -> Parameters:
@@ -250,10 +266,13 @@ class Contributions:
 def score_patterns(level: np.ndarray, params: Parameters) -> tuple[np.ndarray, Contributions]:
     """Posterior probability per pair and its match weights by level pattern."""
     unique, _, inverse, _ = patterns(level)
-    probability = posterior(unique, params.m, params.u, params.prior)[inverse]
+    by_pattern = posterior(unique, params.m, params.u, params.prior)
+    probability = np.empty(len(inverse))
+    for start in range(0, len(inverse), CHUNK):  # chunks: no pairs-sized index temporaries
+        probability[start : start + CHUNK] = by_pattern[inverse[start : start + CHUNK]]
     table = (_log_ratio(unique, params.m, params.u) / np.log(2.0)).astype(np.float32)
     table[unique < 0] = np.nan
-    pattern = inverse.astype(np.int32 if len(unique) < 2**31 else np.int64)
+    pattern = inverse.astype(np.int32 if len(unique) < 2**31 else np.int64, copy=False)
     return probability, Contributions(table, pattern)
 
 

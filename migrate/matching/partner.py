@@ -19,7 +19,7 @@ import pandas as pd
 from migrate.matching.blocking import Candidates, candidate_pairs
 from migrate.matching.engine import decide, score_candidates
 from migrate.matching.fellegi_sunter import Contributions
-from migrate.matching.scoring import comparison_labels
+from migrate.matching.scoring import Shown, WeightedContributions, comparison_labels
 from migrate.spec.match import MatchSpec, PartnerLink
 
 IDENTITY = ["_system", "_key"]
@@ -88,9 +88,9 @@ def _one_to_one(candidates: Candidates, score: np.ndarray, is_match: np.ndarray)
 def _pairs(
     candidates: Candidates,
     score: np.ndarray,
-    decision: np.ndarray,
-    sims: np.ndarray,
-    contrib: np.ndarray | Contributions,
+    decision: pd.Categorical[str],
+    sims: Shown,
+    contrib: np.ndarray | Contributions | WeightedContributions,
     spec: PartnerLink,
 ) -> pd.DataFrame:
     """The scored cross pairs in the layout of the review table (rid = combined position)."""
@@ -98,7 +98,7 @@ def _pairs(
         "rid_a": candidates.left,
         "rid_b": candidates.right,
         "score": score,
-        "decision": decision,
+        "decision": np.asarray(decision, dtype=object),
         "passes": candidates.pass_labels(),
         "same_cluster": np.zeros(len(score), dtype=bool),
     }

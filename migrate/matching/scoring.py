@@ -15,19 +15,25 @@ String similarities are computed with ``rapidfuzz.process.cpdist`` over the pair
 arrays (all cores, in chunks), never one Python call per pair.
 Scores and levels are decided on the float64 similarities; what is kept per pair
 for display is the similarity rounded to ``SHOWN_DECIMALS`` (as every output shows
-it) in float32.
+it), stored as uint16 ten-thousandths (``Shown``) and read back as float32.
 
 In ``weights`` mode the score is the weighted mean of the available
 similarities (weights renormalised over the comparisons present; 0 when none is
 present) and a comparison's contribution is its share of that mean
 (``weight * similarity / sum of available weights``), so contributions add up to
-the score (contributions are kept as float32: they are shown, not decided on).
+the score. ``weighted_similarities`` computes it without a pairs x comparisons
+float64 matrix: each comparison's similarities come chunk by chunk of pairs
+(``similarity_chunks``), are kept as shown and added, weighted, to one score
+vector, which is divided by the present weights at the end; contributions are
+derived from the kept similarities when asked for (``WeightedContributions``):
+they are shown, not decided on.
 Fellegi-Sunter scoring lives in ``migrate.matching.fellegi_sunter``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,10 +41,13 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
+from migrate.matching.memory import give_back
 from migrate.spec.match import Comparison
 
-CHUNK = 1_000_000
+CHUNK = 250_000  # pairs per chunk: small enough that per-chunk temporaries stay a few MiB
 SHOWN_DECIMALS = 4
+SHOWN_SCALE = 10.0**SHOWN_DECIMALS
+MISSING_CODE = np.iinfo(np.uint16).max
 DEFAULT_DATE_SCALE = 365.0
 _STRING_SCORERS: dict[str, tuple[Callable[..., Any], float]] = {
     "jaro_winkler": (JaroWinkler.normalized_similarity, 1.0),
@@ -88,17 +97,33 @@ def similarity(
 
     ``cutoff`` is handed to rapidfuzz: string similarities below it come back as 0.
     """
-    out = np.full(len(left), np.nan)
-    absent = missing(prepared)
-    for start in range(0, len(left), CHUNK):  # pair chunks: no pairs-sized index arrays
-        a_rows, b_rows = left[start : start + CHUNK], right[start : start + CHUNK]
-        present = np.flatnonzero(~(absent[a_rows] | absent[b_rows]))
-        a, b = prepared[a_rows[present]], prepared[b_rows[present]]
-        if len(present):
-            out[start + present] = _compare(a, b, comparison, cutoff)
-        if on_chunk is not None:
-            on_chunk(min(start + CHUNK, len(left)), len(left))
+    out = np.empty(len(left))
+    for rows, values in similarity_chunks(prepared, left, right, comparison, cutoff, on_chunk):
+        out[rows] = values
     return out
+
+
+def similarity_chunks(
+    prepared: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    comparison: Comparison,
+    cutoff: float | None = None,
+    on_chunk: ChunkProgress | None = None,
+) -> Iterator[tuple[slice, np.ndarray]]:
+    """``similarity`` a chunk of ``CHUNK`` pairs at a time, in order: the chunk's rows
+    among the pairs and its float64 similarities (no pairs-sized array at all)."""
+    absent = missing(prepared)
+    for start in range(0, len(left), CHUNK):
+        a_rows, b_rows = left[start : start + CHUNK], right[start : start + CHUNK]
+        out = np.full(len(a_rows), np.nan)
+        present = np.flatnonzero(~(absent[a_rows] | absent[b_rows]))
+        if len(present):
+            a, b = prepared[a_rows[present]], prepared[b_rows[present]]
+            out[present] = _compare(a, b, comparison, cutoff)
+        yield slice(start, start + len(a_rows)), out
+        if on_chunk is not None:
+            on_chunk(start + len(a_rows), len(left))
 
 
 def _compare(a: np.ndarray, b: np.ndarray, comparison: Comparison, cutoff: float | None) -> Any:
@@ -133,14 +158,44 @@ def shown(values: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class Shown:
+    """Similarities as shown (``shown``), pairs x comparisons, stored in two bytes each: the
+    ten-thousandths as uint16, ``MISSING_CODE`` where missing. Indexing (``sims[rows,
+    column]``, ``sims[rows]``) gives exactly what ``shown`` gives: float32, NaN missing."""
+
+    codes: np.ndarray
+
+    @staticmethod
+    def empty(pairs: int, comparisons: int) -> Shown:
+        """Room for ``pairs`` x ``comparisons`` similarities (set with ``put``)."""
+        return Shown(np.empty((pairs, comparisons), dtype=np.uint16))
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.codes.shape[0], self.codes.shape[1]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def put(self, rows: slice, column: int, values: np.ndarray) -> None:
+        """Keep the float64 similarities ``values`` of ``rows`` in ``column``."""
+        scaled = np.rint(values * SHOWN_SCALE)
+        self.codes[rows, column] = np.where(np.isnan(values), MISSING_CODE, scaled)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        codes = np.asarray(self.codes[key])
+        values = (codes / SHOWN_SCALE).astype(np.float32)
+        return np.where(codes == MISSING_CODE, np.float32(np.nan), values)
+
+
 def weighted_scores(sims: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Score per pair and contribution per comparison, renormalising over present values.
 
-    ``sims`` is pairs x comparisons with NaN where a comparison is missing.
+    ``sims`` is pairs x comparisons with NaN where a comparison is missing. (The matcher
+    uses ``weighted_similarities``, which needs no such matrix.)
     """
-    total = np.zeros(len(sims))
-    for j, weight in enumerate(weights):  # column by column: no pairs x comparisons temporaries
-        total += np.where(np.isnan(sims[:, j]), 0.0, weight)
+    total = present_weight(sims, weights)
     safe = np.where(total > 0, total, 1.0)
     contribution = np.empty(sims.shape, dtype=np.float32)
     score = np.zeros(len(sims))
@@ -151,18 +206,90 @@ def weighted_scores(sims: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, 
     return np.clip(score, 0.0, 1.0), contribution
 
 
-def similarity_columns(
+def present_weight(sims: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per row of ``sims`` (rows x comparisons, NaN missing), the sum of the present
+    comparisons' weights (column by column: no rows x comparisons temporaries)."""
+    total = np.zeros(len(sims))
+    for j, weight in enumerate(weights):
+        total += np.where(np.isnan(sims[:, j]), 0.0, weight)
+    return total
+
+
+@dataclass(frozen=True)
+class WeightedContributions:
+    """Weights-mode contributions ``weight * similarity / present weights`` per pair and
+    comparison, from the similarities as kept (``shown``), computed when indexed
+    (``contrib[rows, column]``, ``contrib[rows]``: float32, NaN where missing) instead of
+    stored as a pairs x comparisons array."""
+
+    sims: Shown
+    weights: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.sims), len(self.weights)
+
+    def __len__(self) -> int:
+        return len(self.sims)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        rows, column = key if isinstance(key, tuple) else (key, slice(None))
+        block = np.asarray(self.sims[rows])
+        one = block.ndim == 1
+        block = block.reshape(-1, len(self.weights))
+        total = present_weight(block, self.weights)
+        safe = np.where(total > 0, total, 1.0)
+        picked = np.arange(len(self.weights))[column]
+        if np.ndim(picked) == 0:
+            out = block[:, picked] * (self.weights[picked] / safe)
+        else:
+            out = block[:, picked] * self.weights[picked] / safe[:, None]
+        out = out.astype(np.float32)
+        return out[0] if one else out
+
+
+def weighted_similarities(
+    frame: pd.DataFrame,
+    left: np.ndarray,
+    right: np.ndarray,
+    compare: list[Comparison],
+    on_chunk: ChunkProgress | None = None,
+) -> tuple[np.ndarray, Shown, WeightedContributions]:
+    """Weights-mode score per pair, similarities as shown (``Shown``) and
+    the contributions, over ``frame`` rows by position.
+
+    The weighted similarities are added chunk by chunk into the score vector, which is
+    then divided (chunk by chunk) by the weights of the comparisons present.
+    """
+    weights = np.array([c.weight for c in compare], dtype=float)
+    sims = Shown.empty(len(left), len(compare))
+    score = np.zeros(len(left))
+    for column, rows, values in similarity_pieces(frame, left, right, compare, None, on_chunk):
+        sims.put(rows, column, values)
+        score[rows] += np.where(np.isnan(values), 0.0, values * weights[column])
+    for start in range(0, len(score), CHUNK):
+        rows = slice(start, start + CHUNK)
+        total = present_weight(sims[rows], weights)
+        score[rows] /= np.where(total > 0, total, 1.0)
+    np.clip(score, 0.0, 1.0, out=score)
+    return score, sims, WeightedContributions(sims, weights)
+
+
+def similarity_pieces(
     frame: pd.DataFrame,
     left: np.ndarray,
     right: np.ndarray,
     compare: list[Comparison],
     cutoff: float | None = None,
     on_chunk: ChunkProgress | None = None,
-) -> Iterator[np.ndarray]:
-    """Per comparison in turn, the pairs' similarities over ``frame`` rows by position."""
-    for comparison in compare:
+) -> Iterator[tuple[int, slice, np.ndarray]]:
+    """Comparison by comparison (one prepared field held at a time), chunk by chunk of
+    pairs: the comparison's column, the chunk's rows and their float64 similarities."""
+    for column, comparison in enumerate(compare):
         prepared = prepare(frame[comparison.field], comparison)
-        yield similarity(prepared, left, right, comparison, cutoff, on_chunk)
+        give_back()  # the Arrow texts prepare went through
+        for rows, values in similarity_chunks(prepared, left, right, comparison, cutoff, on_chunk):
+            yield column, rows, values
         del prepared
 
 
@@ -175,8 +302,7 @@ def similarity_matrix(
     on_chunk: ChunkProgress | None = None,
 ) -> np.ndarray:
     """Pairs x comparisons similarities over ``frame`` rows addressed by position."""
-    sims = np.full((len(left), len(compare)), np.nan)
-    columns = similarity_columns(frame, left, right, compare, cutoff, on_chunk)
-    for column, values in enumerate(columns):
-        sims[:, column] = values
+    sims = np.empty((len(left), len(compare)))
+    for column, rows, values in similarity_pieces(frame, left, right, compare, cutoff, on_chunk):
+        sims[rows, column] = values
     return sims

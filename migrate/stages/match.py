@@ -136,12 +136,12 @@ def _pairs_frame(rids: np.ndarray, outcome: MatchOutcome, labels_: list[str]) ->
         "rid_a": rids[left],
         "rid_b": rids[right],
         "score": scored.score,
-        "decision": pd.array(outcome.decision, dtype="str"),
+        "decision": outcome.decision.astype("str"),
         "passes": pd.array(candidates.pass_labels(), dtype="str"),
         "cut": (outcome.decision == "match") & ~outcome.kept,
         "same_cluster": roots[left] == roots[right],
-        "reviewed": pd.array(outcome.reviewed, dtype="str"),
-        "note": pd.array(outcome.note, dtype="str"),
+        "reviewed": outcome.reviewed.astype("str"),
+        "note": outcome.note.astype("str"),
     }
     for column, label in enumerate(labels_):
         columns[f"{label}_sim"] = scored.sims[:, column]
