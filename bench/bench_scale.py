@@ -84,6 +84,16 @@ def _row(outcome: dict[str, Any], floor_seconds: float) -> dict[str, Any]:
     }
 
 
+def _forget_golden_keys(project: Any) -> None:
+    """Remove the golden-key registries an earlier run in this scratch project wrote."""
+    from migrate.state.paths import registry_file
+
+    for name in project.objects:
+        path = registry_file(project.root, project.model.state, name)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
 def _digest(fingerprint: dict[str, str]) -> str:
     import hashlib
     import json
@@ -151,6 +161,7 @@ def pipeline(
     from migrate.spec.loader import load_project
 
     project = load_project(Path(project_dir))
+    _forget_golden_keys(project)  # every run starts as the first: none re-keys from another
     engine = open_engine(engine_name, None, WORKERS if engine_name == "dask" else None)
     try:
         options = RunOptions(Path(out_dir), history=False, chunk_rows=chunk_rows, engine=engine)

@@ -121,13 +121,18 @@ class DaskEngine:
 def _fill(
     client: Client, shared: Future, chunks: Iterator[Any], pending: deque[Future], window: int
 ) -> None:
-    """Submit chunks until ``window`` are in flight or the chunks run out."""
+    """Submit chunks until ``window`` are in flight or the chunks run out.
+
+    Each chunk goes to the cluster as data of its own (scattered), not inside the
+    task: a chunk of 100,000 rows is tens of MiB, too much for the scheduler's graph.
+    """
     while len(pending) < window:
         try:
             chunk = next(chunks)
         except StopIteration:
             return
-        pending.append(client.submit(_call, shared, chunk, pure=False))
+        [data] = client.scatter([chunk], hash=False)
+        pending.append(client.submit(_call, shared, data, pure=False))
 
 
 def _next_result(pending: deque[Future]) -> Any:
