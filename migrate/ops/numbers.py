@@ -22,10 +22,11 @@ _NUMBER = re.compile(
     r"^(?P<open>\()?(?P<sign>[-+])?(?P<body>[0-9.,]+)"
     r"(?P<exp>[eE][-+]?[0-9]+)?(?P<trail>-)?(?P<close>\))?$"
 )
-# Already plain numbers, per decimal mode (with "," a dot would be a thousands separator).
+# Already plain numbers, per decimal mode (with "," a dot would be a thousands separator);
+# with "." or "auto" also digits grouped by commas in threes ("4,291.23").
 _PLAIN = {
-    ".": re.compile(r"-?[0-9]+(?:\.[0-9]+)?"),
-    "auto": re.compile(r"-?[0-9]+(?:\.[0-9]+)?"),
+    ".": re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?"),
+    "auto": re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?"),
     ",": re.compile(r"-?[0-9]+"),
 }
 _UNCLEAR = "unclear number format (check thousands/decimal separators)"
@@ -130,7 +131,7 @@ def _parse_unique(text: pd.Series, mode: str) -> OpResult:
 def _plain_number(text: pd.Series) -> pd.Series:
     """Plain numbers without leading integer zeros or trailing fractional zeros."""
     negative = text.str.startswith("-").astype(bool)
-    parts = text.str.lstrip("-").str.partition(".")
+    parts = text.str.lstrip("-").str.replace(",", "", regex=False).str.partition(".")
     return _canonical(parts[0], parts[2], negative)
 
 

@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from migrate.io.sinks import sha256_file
+
 CLOCK_KEYS = frozenset({"seconds", "seconds_by_rule", "started", "finished", "run_id", "created"})
 COMPARED = ("load", "rejects", "report/ledger.csv", "report/report.json")
 
@@ -30,23 +32,32 @@ def steady(value: Any) -> Any:
 
 def contents(out: Path, parts: tuple[str, ...] = COMPARED) -> dict[str, Any]:
     """Each compared output file under ``out`` (files and folders ``parts``), by relative path."""
-    found: dict[str, Any] = {}
-    for part in parts:
-        paths = [out / part] if (out / part).is_file() else sorted((out / part).rglob("*"))
-        for path in paths:
-            if path.is_file() and path.suffix != ".xlsx":
-                found[path.relative_to(out).as_posix()] = _content(path)
-    return found
+    return {path.relative_to(out).as_posix(): _content(path) for path in _compared(out, parts)}
 
 
 def fingerprint(out: Path, parts: tuple[str, ...] = COMPARED) -> dict[str, str]:
-    """The SHA-256 of each compared output file (a JSON file's: of its steady data)."""
+    """The SHA-256 of each compared output file (a JSON file's: of its steady data).
+
+    Files are hashed as they are read, block by block: a large run's load files
+    and ledger are gigabytes.
+    """
     digests = {}
-    for name, content in contents(out, parts).items():
-        data = content if isinstance(content, bytes) else json.dumps(content, sort_keys=True)
-        raw = data if isinstance(data, bytes) else data.encode("utf-8")
-        digests[name] = hashlib.sha256(raw).hexdigest()
+    for path in _compared(out, parts):
+        name = path.relative_to(out).as_posix()
+        if path.suffix == ".json":
+            steady_text = json.dumps(_content(path), sort_keys=True).encode("utf-8")
+            digests[name] = hashlib.sha256(steady_text).hexdigest()
+        else:
+            digests[name] = sha256_file(path)
     return digests
+
+
+def _compared(out: Path, parts: tuple[str, ...]) -> list[Path]:
+    found = []
+    for part in parts:
+        paths = [out / part] if (out / part).is_file() else sorted((out / part).rglob("*"))
+        found += [path for path in paths if path.is_file() and path.suffix != ".xlsx"]
+    return found
 
 
 def _content(path: Path) -> Any:

@@ -61,6 +61,8 @@ def run(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> tuple[pd.DataF
     started = time.perf_counter()
     spec = obj.rules.merge or MergeSpec()
     frame = frame.set_axis(pd.Index(frame["_rid"].to_numpy()), axis=0).sort_index(kind="stable")
+    if _nothing_to_merge(frame, obj, ctx):
+        return _passed_through(frame, obj, ctx, started)
     clusters = frame["_cluster"] if "_cluster" in frame.columns else frame["_rid"]
     frame = frame.assign(_cluster=clusters.to_numpy(dtype=np.int64))
     in_cluster = frame.groupby("_cluster")["_rid"].transform("size").to_numpy() > 1
@@ -90,6 +92,60 @@ def run(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> tuple[pd.DataF
     out, partners = _partners(out, obj, ctx, key_of)
     if partners:
         metrics["partners"] = partners
+    seconds = time.perf_counter() - started
+    return out, StageResult(STAGE, obj.name, len(frame), len(out), seconds, metrics)
+
+
+def _nothing_to_merge(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> bool:
+    """No match spec, so no clusters; no registry and no partner links either."""
+    if obj.rules.match is not None or ("_cluster" in frame.columns and frame["_cluster"].ne(
+        frame["_rid"]
+    ).any()):
+        return False
+    if obj.model.partner_of is not None or _partner_fields(obj, ctx):
+        return False
+    registry = ctx.extras.get(f"golden_keys:{obj.name}")
+    return registry is None or not len(registry)
+
+
+def _passed_through(
+    frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext, started: float
+) -> tuple[pd.DataFrame, StageResult]:
+    """Every row its own golden record: what the full merge gives an object without clusters."""
+    keys = golden_keys(frame, obj.mapping.key)
+    empty = np.empty(0, dtype=np.int64)
+    ctx.ledger.set_members(
+        obj.name,
+        pd.DataFrame({"_rid": empty, "survivor_rid": empty, "golden_key": empty.astype(object)}),
+    )
+    ctx.xref[obj.name] = pd.DataFrame(
+        {
+            "_system": frame["_system"].to_numpy(),
+            "_key": frame["_key"].to_numpy(),
+            "golden_key": keys.to_numpy(dtype=object),
+        }
+    )
+    no_values = pd.DataFrame(columns=["_cluster", "field", "_rid"])
+    no_survivors = pd.Series([], dtype="int64")
+    key_of = pd.Series(keys.to_numpy(dtype=object), index=frame["_rid"].to_numpy())
+    lineage = _lineage(frame, obj, no_values, no_survivors, key_of)
+    ctx.extras[f"lineage:{obj.name}"] = lineage
+    out = frame.drop(columns="_cluster", errors="ignore")
+    metrics: dict[str, Any] = {
+        "clusters_merged": 0,
+        "rows_merged_away": 0,
+        "fields_from_non_survivor": 0,
+        "fields_from_non_survivor_by_field": {},
+        "survivors_by_system": {},
+        "golden_keys": {
+            "kept_from_registry": 0,
+            "new": len(frame),
+            "records_split_off": 0,
+            "split": [],
+            "keys_retired": 0,
+            "retired": [],
+        },
+    }
     seconds = time.perf_counter() - started
     return out, StageResult(STAGE, obj.name, len(frame), len(out), seconds, metrics)
 

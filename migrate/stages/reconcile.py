@@ -15,10 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from migrate.ledger import Ledger
 from migrate.ops.registry import OPS, parse_params
 from migrate.report import quality
 from migrate.report.clusters import cluster_summary
+from migrate.report.ledger_file import write_ledger
 from migrate.report.masking import mask_reason, mask_value
 from migrate.report.model import (
     ControlTotal,
@@ -40,7 +40,6 @@ from migrate.stages.base import RunContext
 from migrate.stages.map import Unmapped
 
 FATE_SUMS = ("loaded", "merged", "rejected", "out_of_scope")
-LEDGER_SLICE_ROWS = 200_000
 
 
 def capture_totals_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> None:
@@ -219,18 +218,6 @@ def write_outputs(ctx: RunContext, report: RunReport) -> None:
     write_rejects(ctx.ledger.findings(), out, _personal_fields(ctx))
     write_report_files(ctx, report)
     _write_manifest(ctx, report, out / "load" / "manifest.json")
-
-
-def write_ledger(ledger: Ledger, path: Path) -> None:
-    """Every row's identity and fate, object by object, a slice at a time."""
-    header = True
-    with path.open("w", encoding="utf-8", newline="") as stream:
-        for name in ledger.objects():
-            for part in ledger.row_slices(name, LEDGER_SLICE_ROWS):
-                part.assign(object=name).to_csv(
-                    stream, index=False, header=header, lineterminator="\n"
-                )
-                header = False
 
 
 def write_report_files(ctx: RunContext, report: RunReport) -> None:

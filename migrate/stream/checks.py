@@ -61,6 +61,11 @@ def unique_rules(rules: dict[str, SchemaRule]) -> list[SchemaRule]:
     return [rule for rule in rules.values() if rule.check == "unique"]
 
 
+def raw_columns(rules: dict[str, SchemaRule]) -> list[str]:
+    """The columns holding, as the source held them, the fields of uniqueness rules."""
+    return [RAW.format(name) for name in sorted({f for r in unique_rules(rules) for f in r.fields})]
+
+
 def precheck(frame: pd.DataFrame, obj: ObjectSpec) -> Prechecked:
     """Check ``frame`` against the target schema, leaving uniqueness for later."""
     checked = check_frame(frame, obj.mapping, obj.check_tables)
@@ -74,9 +79,9 @@ def precheck(frame: pd.DataFrame, obj: ObjectSpec) -> Prechecked:
     }
     typed = checked.coerced.frame
     rows = typed_output(frame, typed, np.ones(len(frame), dtype=bool))
-    raw_fields = sorted({name for rule in uniques for name in rule.fields})
-    for name in raw_fields:
-        rows[RAW.format(name)] = frame[name] if name in frame.columns else None
+    for column in raw_columns(checked.rules):
+        name = column.removeprefix(RAW.format(""))
+        rows[column] = frame[name] if name in frame.columns else None
     keys = {rule.rule: key_hashes(typed, rule.fields) for rule in uniques}
     return Prechecked(rows, failures, shown, keys)
 

@@ -39,7 +39,7 @@ from migrate.spec.loader import ObjectSpec, Project
 from migrate.stages import map, validate
 from migrate.stages.base import RunContext, Stage, StageResult
 from migrate.stages.extract import source_spec, with_identity
-from migrate.stream.checks import DuplicateKeys, Prechecked, record_chunk
+from migrate.stream.checks import DuplicateKeys, Prechecked, raw_columns, record_chunk
 from migrate.stream.counts import FieldCounter
 from migrate.stream.delivery import WORK_FOLDER, StreamedObject
 from migrate.stream.metrics import add_results
@@ -183,8 +183,9 @@ def _record_checks(
     """Each chunk's validation findings, uniqueness over all chunks, in the chunk's ledger."""
     duplicates.settle()
     rules = rules_of(compile_schema(obj.mapping, coerce=False, check_tables=obj.check_tables))
+    columns = ["_rid", *raw_columns(rules)]  # all that recording reads of the rows
     for number, (ledger, checked) in enumerate(zip(totals.ledgers, prechecked, strict=True)):
-        checked.rows = streamed.store.read(number)
+        checked.rows = streamed.store.read(number, columns)
         kept, result = record_chunk(checked, number, duplicates, obj, rules, ledger)
         streamed.kept.append(kept)
         totals.add(result)

@@ -122,6 +122,7 @@ def test_plain_numbers_take_the_short_way_to_the_same_result(mode: str) -> None:
 
     texts = ["781.32", "6.0", "007", "-0.0", "-0.50", "1,250.5", "¥12", "abc", "1.250", "0"]
     texts += ["10", "-12.300", "(5)", "", "1e3", "0.000", "12.", ".5", "--1"]
+    texts += ["4,291.23", "731,163.75", "-1,250", "12,345,678.90", "1,23", "1,2345", ",123"]
     values = pd.Series(texts, dtype="str")
     fast, full = _parse_unique(values, mode), _parse_general(values, mode)
     pd.testing.assert_series_equal(fast.values, full.values, check_dtype=False)

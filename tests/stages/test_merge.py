@@ -195,3 +195,28 @@ def test_a_split_gives_the_split_off_record_its_own_key_back(tmp_path: Path) -> 
     assert (out.loc[5, "code"], out.loc[5, "branch"]) == ("B2", "GZ")
     keys = result.metrics["golden_keys"]
     assert keys["records_split_off"] == 1 and keys["split"][0]["golden_key"] == "B1|GZ"
+
+
+def test_without_clusters_rows_pass_through_as_the_full_merge_leaves_them(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    def run(fast: bool, folder: Path) -> tuple[pd.DataFrame, Any, Any]:
+        frame = make_frame(RECORDS, FIELDS).iloc[::-1]  # out of _rid order
+        frame["_cluster"] = frame["_rid"]
+        ctx = make_context(folder, frame)
+        obj = make_object(FIELDS, key=["code", "branch"])
+        if not fast:
+            monkeypatch.setattr(merge, "_nothing_to_merge", lambda *args: False)
+        out, result = merge.run(frame, obj, ctx)
+        monkeypatch.undo()
+        return out, result, ctx
+
+    fast_out, fast, fast_ctx = run(True, tmp_path / "fast")
+    full_out, full, full_ctx = run(False, tmp_path / "full")
+    pd.testing.assert_frame_equal(fast_out, full_out)
+    assert fast.metrics == full.metrics
+    assert fast.metrics["golden_keys"]["new"] == len(RECORDS)
+    pd.testing.assert_frame_equal(fast_ctx.xref["customer"], full_ctx.xref["customer"])
+    assert fast_ctx.ledger.members("customer").empty and full_ctx.ledger.members("customer").empty
+    fast_lineage, full_lineage = (c.extras["lineage:customer"] for c in (fast_ctx, full_ctx))
+    assert fast_lineage.empty and list(fast_lineage.columns) == list(full_lineage.columns)
