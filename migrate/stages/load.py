@@ -33,6 +33,9 @@ from migrate.spec.loader import ObjectSpec
 from migrate.stages.base import RunContext, StageResult
 
 ALREADY_LOADED = "already_loaded:{}"
+XREF_SUFFIX = "_xref.csv"  # legacy system + key -> golden key, every record
+LINEAGE_SUFFIX = "_lineage.csv"  # golden key + field -> the legacy record its value came from
+LEGACY_COLUMNS = {"_system": "legacy_system", "_key": "legacy_key"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ def target_columns(obj: ObjectSpec) -> list[TargetColumn]:
 
 
 def write_load_files(layout: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> list[LoadFile]:
-    """Write the object's load files in every configured format, plus its cross-reference."""
+    """Write the object's load files in every configured format, plus its cross-reference
+    and the lineage of its merged golden records (objects with a match spec)."""
     load_dir = ctx.out_dir / "load"
     settings = ctx.project.model.load
     written = []
@@ -78,19 +82,29 @@ def write_load_files(layout: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> 
         path = load_dir / f"{obj.table}.{kind}"
         digest = write_frame(layout, path, kind, bom=settings.bom)
         written.append(LoadFile(_relative(path, ctx.out_dir), obj.name, len(layout), digest))
+    if obj.rules.match is None:
+        return written
     xref = ctx.xref.get(obj.name)
-    if xref is not None and obj.rules.match is not None:
-        table = xref.rename(columns={"_system": "legacy_system", "_key": "legacy_key"})
+    if xref is not None:
+        table = xref.rename(columns=LEGACY_COLUMNS)
         table = table.sort_values(["legacy_system", "legacy_key"]).reset_index(drop=True)
-        path = load_dir / f"{obj.table}_xref.csv"
-        digest = write_frame(table, path, "csv", bom=settings.bom)
-        written.append(LoadFile(_relative(path, ctx.out_dir), obj.name, len(table), digest))
+        written.append(_side_file(table, load_dir / f"{obj.table}{XREF_SUFFIX}", obj, ctx))
+    lineage = ctx.extras.get(f"lineage:{obj.name}")
+    if lineage is not None:
+        table = lineage.rename(columns=LEGACY_COLUMNS).reset_index(drop=True)
+        written.append(_side_file(table, load_dir / f"{obj.table}{LINEAGE_SUFFIX}", obj, ctx))
     return written
+
+
+def _side_file(table: pd.DataFrame, path: Path, obj: ObjectSpec, ctx: RunContext) -> LoadFile:
+    """A CSV beside the load files (cross-reference, lineage), listed in the manifest."""
+    digest = write_frame(table, path, "csv", bom=ctx.project.model.load.bom)
+    return LoadFile(_relative(path, ctx.out_dir), obj.name, len(table), digest)
 
 
 def object_load(obj: ObjectSpec, files: list[LoadFile], rows: int) -> ObjectLoad:
     """The manifest's description of the object: table, key, column types, file to load."""
-    data_files = [f.path for f in files if not f.path.endswith("_xref.csv")]
+    data_files = [f.path for f in files if not f.path.endswith((XREF_SUFFIX, LINEAGE_SUFFIX))]
     return ObjectLoad(
         name=obj.name,
         table=obj.table,

@@ -102,3 +102,20 @@ def test_a_second_extract_keeps_every_golden_key(tmp_path: Path) -> None:
         tmp_path / "out2/review/customer_review.csv", dtype=str, keep_default_na=False
     )
     assert (review["note"] == "would re-key").sum() == rekey["pairs"]
+
+
+def test_lineage_names_the_legacy_record_of_each_golden_value(full: tuple[Path, Path]) -> None:
+    _, out = full
+    lineage = pd.read_csv(out / "load/customer_lineage.csv", dtype=str, keep_default_na=False)
+    xref = pd.read_csv(out / "load/customer_xref.csv", dtype=str, keep_default_na=False)
+    assert list(lineage.columns) == ["golden_key", "field", "legacy_system", "legacy_key"]
+    merged = xref.groupby("golden_key").size()
+    merged_keys = set(merged[merged > 1].index)
+    assert set(lineage["golden_key"]) == merged_keys  # every merged golden record, nothing else
+    members = set(zip(xref["golden_key"], xref["legacy_system"], xref["legacy_key"], strict=True))
+    sources = zip(lineage["golden_key"], lineage["legacy_system"], lineage["legacy_key"], strict=True)
+    assert all(source in members for source in sources)  # each value from one of its records
+    from_other = lineage.groupby("golden_key")["legacy_key"].nunique()
+    assert (from_other > 1).any()  # some golden records take fields from a non-survivor
+    manifest = json.loads((out / "load/manifest.json").read_text(encoding="utf-8"))
+    assert "load/customer_lineage.csv" in {f["path"] for f in manifest["files"]}
