@@ -112,8 +112,9 @@ def test_lineage_names_the_legacy_record_of_each_golden_value(full: tuple[Path, 
     merged = xref.groupby("golden_key").size()
     merged_keys = set(merged[merged > 1].index)
     assert set(lineage["golden_key"]) == merged_keys  # every merged golden record, nothing else
-    members = set(zip(xref["golden_key"], xref["legacy_system"], xref["legacy_key"], strict=True))
-    sources = zip(lineage["golden_key"], lineage["legacy_system"], lineage["legacy_key"], strict=True)
+    columns = ["golden_key", "legacy_system", "legacy_key"]
+    members = set(xref[columns].itertuples(index=False, name=None))
+    sources = lineage[columns].itertuples(index=False, name=None)
     assert all(source in members for source in sources)  # each value from one of its records
     from_other = lineage.groupby("golden_key")["legacy_key"].nunique()
     assert (from_other > 1).any()  # some golden records take fields from a non-survivor
