@@ -78,23 +78,8 @@ def plan_columns(obj: ObjectSpec, ctx: RunContext, scope: str) -> list[str]:
     """The columns the scope plan reads of ``obj``: key, references, the condition's fields."""
     condition = ctx.project.model.scopes[scope].where
     wanted = [*obj.mapping.key, *(ref.field for ref in obj.model.references)]
-    wanted += [name for name in obj.mapping.fields if name in condition_fields(condition)]
+    wanted += [name for name in obj.mapping.fields if name in condition.fields()]
     return list(dict.fromkeys(["_rid", *wanted]))
-
-
-def condition_fields(condition: object) -> set[str]:
-    """Every field a condition names, nested conditions included."""
-    found: set[str] = set()
-    name = getattr(condition, "field", None)
-    if isinstance(name, str):
-        found.add(name)
-    for attr in ("all", "any"):
-        for part in getattr(condition, attr, None) or []:
-            found |= condition_fields(part)
-    inner = getattr(condition, "not_", None)
-    if inner is not None:
-        found |= condition_fields(inner)
-    return found
 
 
 @dataclass
