@@ -25,10 +25,15 @@ def field_counts(frame: pd.DataFrame, fields: list[str]) -> Counts:
     for name in fields:
         if name not in frame.columns:
             continue
-        text = frame[name].astype("string").str.strip()
-        filled = text[text.notna() & (text != "")]
+        filled = filled_text(frame[name])
         counts[name] = (len(frame), len(filled), int(filled.nunique()))
     return counts
+
+
+def filled_text(values: pd.Series) -> pd.Series:
+    """The values that are filled (not missing, not blank), as text without edge spaces."""
+    text = values.astype("string").str.strip()
+    return text[text.notna() & (text != "")]
 
 
 def capture(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext, when: str) -> None:

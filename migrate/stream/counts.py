@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from migrate.report.quality import Counts
+from migrate.report.quality import Counts, filled_text
 
 _MERGE_AT_LEAST = 65_536
 
@@ -33,8 +33,7 @@ def chunk_counts(frame: pd.DataFrame, fields: list[str]) -> dict[str, FieldCount
     for name in fields:
         if name not in frame.columns:
             continue
-        text = frame[name].astype("string").str.strip()
-        filled = text[text.notna() & (text != "")]
+        filled = filled_text(frame[name])
         hashes = np.unique(pd.util.hash_pandas_object(filled, index=False).to_numpy())
         counts[name] = FieldCounts(len(frame), len(filled), hashes)
     return counts
