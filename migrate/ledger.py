@@ -50,6 +50,17 @@ class _ObjectLedger:
     rows: Segments
     members: pd.DataFrame | None = None
     findings: list[pd.DataFrame] = field(default_factory=list)
+    # The findings joined to the rows' identity, kept until the next finding: a row's
+    # identity never changes, and joining reads every parked segment of a streamed table.
+    joined: pd.DataFrame | None = None
+
+    def joined_findings(self) -> pd.DataFrame:
+        if self.joined is None:
+            found = pd.concat(self.findings, ignore_index=True)
+            rids = pd.unique(found["_rid"].to_numpy())
+            ident = self.rows.select(rids)[["_system", "_source", "_key", "_row"]]
+            self.joined = found.join(ident, on="_rid")[FINDING_COLUMNS]
+        return self.joined
 
 
 class Ledger:
@@ -167,7 +178,9 @@ class Ledger:
                 "owner": owner,
             }
         )
-        self._objects[obj].findings.append(found)
+        entry = self._objects[obj]
+        entry.findings.append(found)
+        entry.joined = None
         if severity == "reject":
             self._set_fate(obj, frame["_rid"], "rejected", rule=rule, reason=reasons, stage=stage)
 
@@ -241,11 +254,7 @@ class Ledger:
             entry = self._objects[name]
             if not entry.findings:
                 continue
-            found = pd.concat(entry.findings, ignore_index=True)
-            rids = pd.unique(found["_rid"].to_numpy())
-            ident = entry.rows.select(rids)[["_system", "_source", "_key", "_row"]]
-            found = found.join(ident, on="_rid")
-            parts.append(found[FINDING_COLUMNS])
+            parts.append(entry.joined_findings())
         if not parts:
             return pd.DataFrame({c: [] for c in FINDING_COLUMNS})
         return pd.concat(parts, ignore_index=True)

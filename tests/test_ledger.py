@@ -86,3 +86,15 @@ def test_chunk_ledgers_are_absorbed_in_order_in_the_objects_place() -> None:
     assert ledger.findings("o")[["_key", "rule"]].values.tolist() == [["K1", "R1"], ["K3", "W1"]]
     ledger.loaded("o", [0, 2, 3], pd.Series(["K0", "K2", "K3"]))
     assert ledger.funnel().set_index("object").loc["o", "loaded"] == 3
+
+
+def test_findings_read_again_include_a_finding_recorded_in_between() -> None:
+    ledger = Ledger()
+    rows = _rows(3)
+    ledger.register("c", rows)
+    ledger.warn("c", rows.iloc[[0]], stage="cleanse", rule="W1", reason="odd")
+    first = ledger.findings("c")
+    first.loc[0, "rule"] = "changed by a caller"
+    ledger.reject("c", rows.iloc[[2]], stage="validate", rule="R1", reason="bad")
+    assert ledger.findings("c")["rule"].tolist() == ["W1", "R1"]
+    assert ledger.findings()["_key"].tolist() == ["K0", "K2"]
