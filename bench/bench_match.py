@@ -31,8 +31,9 @@ import numpy as np
 import pandas as pd
 
 from bench.match_data import prepare
-from bench.match_tools import run_migrate, run_splink, splink_rules
+from bench.match_tools import run_migrate
 from bench.memory import measured
+from bench.splink_tool import run_splink, splink_rules
 
 DEFAULT_SIZES = "10000,100000,1000000"
 TOOLS = {"weights": run_migrate, "fellegi_sunter": run_migrate, "splink": run_splink}

@@ -38,8 +38,8 @@ class PartnerLinks:
 
 def fields_of(spec: PartnerLink) -> list[str]:
     """Every field the link reads."""
-    names = [part.field for p in spec.blocking for part in p.key] + [c.field for c in spec.compare]
-    return list(dict.fromkeys(names))
+    keys = [part.field for p in spec.blocking for part in p.key]
+    return list(dict.fromkeys([*keys, *(f for c in spec.compare for f in c.fields)]))
 
 
 def link_partners(own: pd.DataFrame, other: pd.DataFrame, spec: PartnerLink) -> PartnerLinks:

@@ -51,6 +51,11 @@ class Comparison(Strict):
         default=None, gt=0, description="numeric/date: distance of zero similarity"
     )
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field this comparison reads."""
+        return (self.field,)
+
 
 class Thresholds(Strict):
     """Scores at or above auto_merge merge; between review and auto_merge go to review."""
@@ -75,6 +80,15 @@ class MatchSpec(Strict):
     cluster_floor: float | None = Field(
         default=None, ge=0, le=1, description="a cluster whose weakest link is below this is split"
     )
+
+    def compared_fields(self) -> list[str]:
+        """The fields the comparisons read, once each, in order."""
+        return list(dict.fromkeys(f for c in self.compare for f in c.fields))
+
+    def fields(self) -> list[str]:
+        """Every field matching reads (blocking keys, then comparisons), once each."""
+        keys = [part.field for p in self.blocking for part in p.key]
+        return list(dict.fromkeys([*keys, *self.compared_fields()]))
 
 
 class SurvivorRule(Strict):
