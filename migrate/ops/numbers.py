@@ -12,28 +12,45 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from migrate.ops._common import STR_DTYPE, by_unique, halfwidth, to_text
 from migrate.ops.registry import OpParams, OpResult, register_op
 
-_CURRENCY = re.compile(r"(?i)rmb|cny|usd|eur|hkd|gbp|jpy|[¥￥$€£元]")
-_SPACING = re.compile(r"[\s']+")
-_NUMBER = re.compile(
-    r"^(?P<open>\()?(?P<sign>[-+])?(?P<body>[0-9.,]+)"
-    r"(?P<exp>[eE][-+]?[0-9]+)?(?P<trail>-)?(?P<close>\))?$"
+# The patterns are strings, not compiled: pandas then runs them with Arrow's RE2 kernels
+# (it falls back to ``re`` where the two would differ). Hence the spelled-out classes
+# where ``(?i)`` and ``\s`` would send every value through Python's ``re``.
+_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # re's \s
+_FOLDS = {"k": "\u212a", "s": "\u017f"}  # the Kelvin sign and long s match k, s under (?i)
+_CURRENCY = "|".join(
+    [
+        "".join(f"[{c}{c.upper()}{_FOLDS.get(c, '')}]" for c in code)
+        for code in ("rmb", "cny", "usd", "eur", "hkd", "gbp", "jpy")
+    ]
+    + ["[¥￥$€£元]"]
 )
+_SPACING = f"[{_WHITESPACE}']+"
+# Arrow's extract gives "" for an optional group that took no part, so every optional
+# part is a group that may match empty; ``_extract`` turns those "" back into NA.
+_NUMBER = (
+    r"^(?P<open>\(?)(?P<sign>[-+]?)(?P<body>[0-9.,]+)"
+    r"(?P<exp>(?:[eE][-+]?[0-9]+)?)(?P<trail>-?)(?P<close>\)?)$"
+)
+_NUMBER_OPTIONAL = ("open", "sign", "exp", "trail", "close")
 # Already plain numbers, per decimal mode (with "," a dot would be a thousands separator);
 # with "." or "auto" also digits grouped by commas in threes ("4,291.23").
 _PLAIN = {
-    ".": re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?"),
-    "auto": re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?"),
-    ",": re.compile(r"-?[0-9]+"),
+    ".": r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?",
+    "auto": r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?",
+    ",": r"-?[0-9]+",
 }
+MAX_EXPONENT = 100  # decimal places: far beyond the 38 digits of the widest SQL decimal
 _UNCLEAR = "unclear number format (check thousands/decimal separators)"
 _INT_GROUPS = {
-    "": re.compile(r"[0-9]*"),
-    ".": re.compile(r"[0-9]{1,3}(?:\.[0-9]{2,3})*\.[0-9]{3}|[0-9]*"),
-    ",": re.compile(r"[0-9]{1,3}(?:,[0-9]{2,3})*,[0-9]{3}|[0-9]*"),
+    "": r"[0-9]*",
+    ".": r"[0-9]{1,3}(?:\.[0-9]{2,3})*\.[0-9]{3}|[0-9]*",
+    ",": r"[0-9]{1,3}(?:,[0-9]{2,3})*,[0-9]{3}|[0-9]*",
 }
 
 
@@ -43,12 +60,25 @@ class DecimalParams(OpParams):
     decimal: Literal[".", ",", "auto"] = "auto"
 
 
+def _extract(text: pd.Series, pattern: str, optional: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``text.str.extract(pattern)`` for a pattern of named groups, run by Arrow (pandas
+    would run it with Python's ``re``, one value at a time): a column per group, NA where
+    the pattern does not match; the ``optional`` groups are also NA where they matched "".
+    """
+    found = pc.extract_regex(pa.array(text, type=pa.large_string()), pattern)
+    columns = {}
+    for name in re.compile(pattern).groupindex:
+        column = pd.Series(pd.array(pc.struct_field(found, name), dtype=STR_DTYPE), text.index)
+        columns[name] = column.where(column != "") if name in optional else column
+    return pd.DataFrame(columns, index=text.index)
+
+
 def _decimal_mark(body: pd.Series, mode: str) -> pd.Series:
     """Which separator in each body is the decimal mark ("" for none)."""
     dots = body.str.count(r"\.")
     commas = body.str.count(",")
-    last = body.str.extract(r"([.,])[0-9]*$", expand=False)
-    tail = body.str.extract(r"[.,]([0-9]*)$", expand=False).str.len()
+    last = _extract(body, r"(?P<mark>[.,])[0-9]*$")["mark"]
+    tail = _extract(body, r"[.,](?P<tail>[0-9]*)$")["tail"].str.len()
     if mode == ".":
         dot_mark = dots == 1
         comma_mark = pd.Series(False, index=body.index)
@@ -68,7 +98,7 @@ def _split(body: pd.Series, mark: pd.Series) -> tuple[pd.Series, pd.Series]:
     for char in ".,":
         rows = mark == char
         if rows.any():
-            parts = body[rows].str.extract(rf"^(?P<i>[0-9.,]*){re.escape(char)}(?P<f>[0-9]*)$")
+            parts = _extract(body[rows], rf"^(?P<i>[0-9.,]*){re.escape(char)}(?P<f>[0-9]*)$")
             whole[rows], fraction[rows] = parts["i"], parts["f"]
     return whole, fraction
 
@@ -96,11 +126,16 @@ def _canonical(whole: pd.Series, fraction: pd.Series, negative: pd.Series) -> pd
 
 
 def _with_exponent(number: str) -> str | None:
-    """Expand scientific notation (from float cells) into a plain decimal string."""
+    """Expand scientific notation (from float cells) into a plain decimal string; None
+    when it is not a number or its exponent is out of any target type's reach (written
+    out, ``1e999999999`` would be a gigabyte of zeros)."""
     try:
-        text = format(Decimal(number), "f")
+        value = Decimal(number)
     except InvalidOperation:
         return None
+    if not value.is_finite() or abs(value.adjusted()) > MAX_EXPONENT:
+        return None
+    text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -139,7 +174,7 @@ def _parse_general(text: pd.Series, mode: str) -> OpResult:
     """Parse distinct texts of any supported form into plain decimal strings."""
     clean = halfwidth(text, punctuation=True).str.replace(_CURRENCY, "", regex=True)
     clean = clean.str.replace(_SPACING, "", regex=True)
-    parts = clean.str.extract(_NUMBER)
+    parts = _extract(clean, _NUMBER, optional=_NUMBER_OPTIONAL)
     balanced = parts["open"].isna() == parts["close"].isna()
     has_digit = parts["body"].str.contains("[0-9]", regex=True, na=False).astype(bool)
     matched = has_digit & balanced & ~(parts["sign"].notna() & parts["trail"].notna())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pydantic
@@ -129,3 +131,50 @@ def test_plain_numbers_take_the_short_way_to_the_same_result(mode: str) -> None:
     assert fast.failed.tolist() == full.failed.tolist()
     failed = full.failed.to_numpy(dtype=bool)
     assert fast.reason[failed].tolist() == full.reason[failed].tolist()
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "1e-999999999", "-2.5E101"])
+def test_an_exponent_beyond_any_target_type_is_unclear_not_written_out(run, value: str) -> None:
+    ran = run("parse_decimal", [value])  # written out, the first would be a gigabyte of zeros
+    assert ran.failed == [True]
+    assert ran.reasons == [UNCLEAR]
+    assert ran.out == [value]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("1e100", "1" + "0" * 100), ("1e-100", "0." + "0" * 99 + "1")]
+)
+def test_an_exponent_at_the_limit_is_written_out(run, value: str, expected: str) -> None:
+    ran = run("parse_decimal", [value])
+    assert ran.failed == [False]
+    assert ran.out == [expected]
+
+
+SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2009\u200a\u2028\u2029\u202f\u205f"
+
+
+def test_every_whitespace_python_knows_separates_thousands(run) -> None:
+    """The patterns run in Arrow's RE2, whose \\s is narrower than Python's."""
+    values = [f"1{space}250,5" for space in SPACES]
+    ran = run("parse_decimal", values)
+    assert ran.out == ["1250.5"] * len(values)
+
+
+@pytest.mark.parametrize("code", ["RMB", "rmb", "Cny", "uSd", "HKD", "hkd", "h\u212ad", "u\u017fd"])
+def test_currency_codes_in_any_case(run, code: str) -> None:
+    """Without re's IGNORECASE; its case folding includes the Kelvin sign and long s."""
+    ran = run("parse_decimal", [f"{code} 1,250.50", f"1250{code}"])
+    assert ran.out == ["1250.5", "1250"]
+
+
+def test_arrow_run_patterns_read_what_python_re_reads() -> None:
+    """``_extract`` (Arrow) against pandas' own extract (Python's re) on awkward bodies."""
+    from migrate.ops.numbers import _NUMBER, _NUMBER_OPTIONAL, _extract
+
+    texts = ["(12)", "-3.5", "12-", "+1e5", "1e5-", "(1,2.3)", "", "abc", "1.2e", "((1))", "5"]
+    values = pd.Series([*texts, None], dtype="str")
+    arrow = _extract(values, _NUMBER, optional=_NUMBER_OPTIONAL)
+    python = values.astype(object).str.extract(re.compile(_NUMBER))
+    for name in arrow.columns:
+        expected = python[name].where(python[name] != "")
+        assert arrow[name].tolist() == expected.astype("str").tolist(), name
