@@ -3,9 +3,11 @@
 A table read whole is one segment. A streamed table is one segment per chunk,
 in ``_rid`` order (each chunk's ids follow the previous chunk's), and a ledger
 told to :meth:`Segments.park` them writes each segment to a file and keeps only
-its first id: a fate set later loads the segments its rows fall in, changes
-them and writes them back. So a table of any size costs the ledger memory for
-one chunk at a time.
+its first id: a fate set later loads the segments its rows fall in and changes
+them. The last parked segment touched stays in memory until another one is
+(and is written back then only if it changed): delivery sets three fates per
+chunk, one chunk after the other, so each segment is read and written once, not
+three times. So a table of any size costs the ledger memory for about one chunk.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ Change = Callable[[pd.DataFrame, np.ndarray], None]
 @dataclass
 class _Segment:
     first: int  # the smallest _rid in the segment
-    frame: pd.DataFrame | None  # None while parked
+    frame: pd.DataFrame | None  # None while parked and not held
     path: Path | None = None
+    changed: bool = False  # held in memory with changes its file does not have
 
     def load(self) -> pd.DataFrame:
         if self.frame is not None:
@@ -35,13 +38,11 @@ class _Segment:
             frame: pd.DataFrame = pickle.load(stream)
         return frame
 
-    def store(self, frame: pd.DataFrame) -> None:
-        if self.path is None:
-            self.frame = frame
-            return
+    def write(self, frame: pd.DataFrame) -> None:
+        assert self.path is not None
         with self.path.open("wb") as stream:
             pickle.dump(frame, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        self.frame = None
+        self.frame, self.changed = None, False
 
 
 class Segments:
@@ -50,6 +51,7 @@ class Segments:
     def __init__(self, frames: list[pd.DataFrame]) -> None:
         self._segments = [_Segment(_first(frame), frame) for frame in frames]
         self._rows = sum(len(frame) for frame in frames)
+        self._held: _Segment | None = None
         firsts = [segment.first for segment in self._segments]
         if firsts != sorted(firsts):
             raise ValueError("ledger segments must come in _rid order")
@@ -68,10 +70,11 @@ class Segments:
     def park(self, folder: Path) -> None:
         """Keep every segment in a file in ``folder`` from now on, not in memory."""
         folder.mkdir(parents=True, exist_ok=True)
+        self._release()
         for number, segment in enumerate(self._segments):
             frame = segment.load()
             segment.path = folder / f"ledger-{number:06d}.pickle"
-            segment.store(frame)
+            segment.write(frame)
 
     def frames(self) -> Iterator[pd.DataFrame]:
         """Each segment's rows in turn."""
@@ -96,13 +99,30 @@ class Segments:
         """
         for number, positions in self._where(rids):
             segment = self._segments[number]
-            frame = segment.load()
-            change(frame, positions)
-            segment.store(frame)
+            change(self._hold(segment), positions)
+            segment.changed = segment.path is not None
 
     def _parts(self, rids: np.ndarray) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
         for number, positions in self._where(rids):
-            yield positions, self._segments[number].load()
+            yield positions, self._hold(self._segments[number])
+
+    def _hold(self, segment: _Segment) -> pd.DataFrame:
+        """The segment's rows, kept in memory until another segment is held."""
+        if self._held is not segment:
+            self._release()
+            segment.frame = segment.load()
+            self._held = segment
+        assert segment.frame is not None
+        return segment.frame
+
+    def _release(self) -> None:
+        """Back to its file with the held parked segment (written only if it changed)."""
+        segment, self._held = self._held, None
+        if segment is None or segment.path is None or segment.frame is None:
+            return
+        if segment.changed:
+            segment.write(segment.frame)
+        segment.frame = None
 
     def _where(self, rids: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
         """Per segment holding some of ``rids``: its number and those rids' positions."""

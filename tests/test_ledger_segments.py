@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +42,7 @@ def _record(ledger: Ledger) -> None:
     ledger.loaded("o", rest["_rid"], "T" + rest["_key"])
 
 
-def _chunked(tmp_path: Path | None, size: int) -> Ledger:
+def _chunked(tmp_path: Path | None, size: int, *, record: bool = True) -> Ledger:
     ledger = Ledger()
     ledger.register("o", _rows(0, 0))
     chunks = []
@@ -51,7 +52,8 @@ def _chunked(tmp_path: Path | None, size: int) -> Ledger:
             chunk.park("o", tmp_path / f"{start:03d}")
         chunks.append(chunk)
     ledger.absorb("o", chunks)
-    _record(ledger)
+    if record:
+        _record(ledger)
     return ledger
 
 
@@ -80,8 +82,42 @@ def test_segments_record_what_one_frame_records(
     assert fates.loc[[24, 3, 5]].tolist() == ["out_of_scope", "rejected", "loaded"]
 
 
-def test_parked_segments_leave_memory(tmp_path: Path) -> None:
+def test_parked_segments_leave_memory_but_the_last_touched(tmp_path: Path) -> None:
     ledger = _chunked(tmp_path, 10)
     files = sorted(p.name for p in tmp_path.rglob("*.pickle"))
     assert len(files) == 3
-    assert all(segment.frame is None for segment in ledger._objects["o"].rows._segments)
+    segments = ledger._objects["o"].rows._segments
+    assert [segment.frame is not None for segment in segments] == [False, False, True]
+
+
+def _on_disk(path: Path | None) -> pd.DataFrame:
+    assert path is not None
+    with path.open("rb") as stream:
+        frame: pd.DataFrame = pickle.load(stream)
+    return frame
+
+
+def test_a_held_segment_goes_back_to_its_file_when_another_is_touched(tmp_path: Path) -> None:
+    ledger = _chunked(tmp_path, 10, record=False)
+    first, _, last = ledger._objects["o"].rows._segments
+    ledger.out_of_scope("o", [24], "pilot")
+    ledger.out_of_scope("o", [2], "pilot")
+    assert first.frame is not None and last.frame is None  # the last went back to disk
+    assert _on_disk(last.path).loc[24, "fate"] == "out_of_scope"
+    assert pd.isna(_on_disk(first.path).loc[2, "fate"])  # the change is held, not yet written
+    assert ledger.fates("o", [2]).tolist() == ["out_of_scope"]  # and read from memory
+    ledger.out_of_scope("o", [20], "pilot")
+    assert _on_disk(first.path).loc[2, "fate"] == "out_of_scope"
+
+
+def test_a_held_segment_only_read_is_not_written_again(tmp_path: Path) -> None:
+    ledger = _chunked(tmp_path, 10)
+    first = ledger._objects["o"].rows._segments[0]
+    assert first.path is not None
+    written = first.path.stat().st_mtime_ns
+    first.path.write_bytes(first.path.read_bytes())  # a fresh mtime to compare with
+    rewritten = first.path.stat().st_mtime_ns
+    assert ledger.fates("o", [2]).tolist() == ["loaded"]
+    ledger.fates("o", [20])  # holds the last segment: the first is released unchanged
+    assert first.frame is None
+    assert first.path.stat().st_mtime_ns == rewritten >= written

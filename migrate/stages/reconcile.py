@@ -46,8 +46,16 @@ def capture_totals_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -
     """Keep what reconciling needs of the rows as mapped, before any rule changes them:
     the fields' data-quality counts and each row's control-total values."""
     quality.capture(frame, obj, ctx, quality.BEFORE)
+    base = totals_base(frame, obj)
+    if base is not None:
+        ctx.extras[f"totals_base:{obj.name}"] = base
+
+
+def totals_base(frame: pd.DataFrame, obj: ObjectSpec) -> pd.DataFrame | None:
+    """Per row of ``frame`` as mapped, its control-total values and group fields, and
+    ``_rid`` (None when ``obj`` declares no control totals)."""
     if not obj.model.control_totals:
-        return
+        return None
     parser = OPS["parse_decimal"]
     params = parse_params(parser, {"decimal": "auto"})
     columns = {}
@@ -58,7 +66,7 @@ def capture_totals_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -
             columns[name] = frame[name]
     base = pd.DataFrame(columns, index=frame.index)
     base["_rid"] = frame["_rid"]
-    ctx.extras[f"totals_base:{obj.name}"] = base.loc[:, ~base.columns.duplicated()]
+    return base.loc[:, ~base.columns.duplicated()]
 
 
 def reconcile(ctx: RunContext, started: datetime) -> RunReport:

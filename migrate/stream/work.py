@@ -18,11 +18,10 @@ import pandas as pd
 
 from migrate.frames import empty_like
 from migrate.ledger import Ledger
-from migrate.report import quality
 from migrate.spec.loader import ObjectSpec
 from migrate.stages import cleanse, link, map, match, merge
 from migrate.stages.base import RunContext, Stage, StageResult, run_stage
-from migrate.stages.reconcile import capture_totals_base
+from migrate.stages.reconcile import totals_base
 from migrate.stream.checks import Prechecked, precheck
 from migrate.stream.counts import FieldCounts, chunk_counts
 
@@ -109,8 +108,6 @@ def _keys_of(frame: pd.DataFrame, ctx: RunContext, name: str) -> pd.DataFrame:
 
 def _keep_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext, out: ChunkOutcome) -> None:
     """What reconciling needs of the chunk as mapped: totals, quality, unmapped values."""
-    capture_totals_base(frame, obj, ctx)
-    out.totals_base = ctx.extras.get(TOTALS.format(obj.name))
+    out.totals_base = totals_base(frame, obj)
     out.unmapped = list(ctx.extras.get(UNMAPPED.format(obj.name), []))
     out.before = chunk_counts(frame, list(obj.mapping.fields))
-    ctx.extras.pop(quality.BEFORE.format(obj.name), None)
