@@ -4,10 +4,11 @@ A table read whole is one segment. A streamed table is one segment per chunk,
 in ``_rid`` order (each chunk's ids follow the previous chunk's), and a ledger
 told to :meth:`Segments.park` them writes each segment to a file and keeps only
 its first id: a fate set later loads the segments its rows fall in and changes
-them. The last parked segment touched stays in memory until another one is
-(and is written back then only if it changed): delivery sets three fates per
-chunk, one chunk after the other, so each segment is read and written once, not
-three times. So a table of any size costs the ledger memory for about one chunk.
+them. The last parked segment touched (by any ledger of this process: a chunk's
+ledger and the run's share segments) stays in memory until another one is, and
+is written back then only if it changed: delivery sets three fates per chunk,
+one chunk after the other, so each segment is read and written once, not three
+times. So a table of any size costs the ledger memory for about one chunk.
 """
 
 from __future__ import annotations
@@ -45,13 +46,43 @@ class _Segment:
         self.frame, self.changed = None, False
 
 
+class _Held:
+    """The one parked segment this process keeps in memory, whichever ledger touched it."""
+
+    segment: _Segment | None = None
+
+    @classmethod
+    def hold(cls, segment: _Segment) -> pd.DataFrame:
+        if cls.segment is not segment:
+            cls.release()
+            segment.frame = segment.load()
+            cls.segment = segment
+        assert segment.frame is not None
+        return segment.frame
+
+    @classmethod
+    def release(cls) -> None:
+        """Back to its file with the held segment (written only if it changed)."""
+        segment, cls.segment = cls.segment, None
+        if segment is None or segment.path is None or segment.frame is None:
+            return
+        if segment.changed:
+            segment.write(segment.frame)
+        segment.frame = None
+
+
+def drop_held() -> None:
+    """Forget the held segment without writing it back: for when the folders of parked
+    segments are about to be removed (the run that parked them is over)."""
+    _Held.segment = None
+
+
 class Segments:
     """An object's ledger rows (indexed by ``_rid``) in one or more segments."""
 
     def __init__(self, frames: list[pd.DataFrame]) -> None:
         self._segments = [_Segment(_first(frame), frame) for frame in frames]
         self._rows = sum(len(frame) for frame in frames)
-        self._held: _Segment | None = None
         firsts = [segment.first for segment in self._segments]
         if firsts != sorted(firsts):
             raise ValueError("ledger segments must come in _rid order")
@@ -70,7 +101,7 @@ class Segments:
     def park(self, folder: Path) -> None:
         """Keep every segment in a file in ``folder`` from now on, not in memory."""
         folder.mkdir(parents=True, exist_ok=True)
-        self._release()
+        _Held.release()
         for number, segment in enumerate(self._segments):
             frame = segment.load()
             segment.path = folder / f"ledger-{number:06d}.pickle"
@@ -99,30 +130,13 @@ class Segments:
         """
         for number, positions in self._where(rids):
             segment = self._segments[number]
-            change(self._hold(segment), positions)
+            change(_Held.hold(segment) if segment.path else segment.load(), positions)
             segment.changed = segment.path is not None
 
     def _parts(self, rids: np.ndarray) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
         for number, positions in self._where(rids):
-            yield positions, self._hold(self._segments[number])
-
-    def _hold(self, segment: _Segment) -> pd.DataFrame:
-        """The segment's rows, kept in memory until another segment is held."""
-        if self._held is not segment:
-            self._release()
-            segment.frame = segment.load()
-            self._held = segment
-        assert segment.frame is not None
-        return segment.frame
-
-    def _release(self) -> None:
-        """Back to its file with the held parked segment (written only if it changed)."""
-        segment, self._held = self._held, None
-        if segment is None or segment.path is None or segment.frame is None:
-            return
-        if segment.changed:
-            segment.write(segment.frame)
-        segment.frame = None
+            segment = self._segments[number]
+            yield positions, _Held.hold(segment) if segment.path else segment.load()
 
     def _where(self, rids: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
         """Per segment holding some of ``rids``: its number and those rids' positions."""

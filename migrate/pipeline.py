@@ -29,6 +29,7 @@ from migrate.batches.run import deliver
 from migrate.engine.base import Engine
 from migrate.history.record import record_run
 from migrate.ledger import Ledger
+from migrate.ledger_segments import drop_held
 from migrate.report.model import RunReport
 from migrate.spec.loader import ObjectSpec, Project
 from migrate.stages import cleanse, extract, link, load, map, match, merge, scope, validate
@@ -99,6 +100,7 @@ def run_project(project: Project, options: RunOptions) -> RunOutcome:
     try:
         return _run_loaded(project, options, ctx, raw, started)
     finally:
+        drop_held()  # a ledger segment parked under the work folder may still be held
         shutil.rmtree(options.out_dir / WORK_FOLDER, ignore_errors=True)
 
 

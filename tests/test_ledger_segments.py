@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pickle
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from migrate.ledger import Ledger
+from migrate.ledger_segments import drop_held
 
 ROWS = 25
 
@@ -121,3 +123,33 @@ def test_a_held_segment_only_read_is_not_written_again(tmp_path: Path) -> None:
     ledger.fates("o", [20])  # holds the last segment: the first is released unchanged
     assert first.frame is None
     assert first.path.stat().st_mtime_ns == rewritten >= written
+
+
+def test_one_parked_segment_is_held_whichever_ledger_touched_it(tmp_path: Path) -> None:
+    """As a streamed run does: each chunk's own ledger records, then the run's ledger."""
+    ledger = Ledger()
+    ledger.register("o", _rows(0, 0))
+    chunks = []
+    for start in range(0, ROWS, 5):
+        chunk = ledger.for_chunk("o", _rows(start, start + 5))
+        chunk.park("o", tmp_path / f"{start:03d}")
+        chunks.append(chunk)
+    for start, chunk in zip(range(0, ROWS, 5), chunks, strict=True):
+        chunk.reject("o", _rows(start, start + 1), stage="validate", rule="R", reason="bad")
+    ledger.absorb("o", chunks)
+    segments = ledger._objects["o"].rows._segments
+    assert sum(segment.frame is not None for segment in segments) == 1
+    ledger.out_of_scope("o", [1, 6, 11], "pilot")
+    assert sum(segment.frame is not None for segment in segments) == 1
+    assert ledger.rows("o")["fate"].iloc[[0, 1, 5, 6]].tolist() == ["rejected", "out_of_scope"] * 2
+
+
+def test_a_dropped_segment_is_not_written_back(tmp_path: Path) -> None:
+    ledger = _chunked(tmp_path / "first", 10, record=False)
+    ledger.out_of_scope("o", [24], "pilot")
+    last = ledger._objects["o"].rows._segments[-1]
+    drop_held()
+    shutil.rmtree(tmp_path / "first")  # what the end of a run does with the work folder
+    other = _chunked(tmp_path / "next", 10, record=False)  # the next run in this process
+    other.out_of_scope("o", [2], "pilot")  # holds a segment of its own: nothing to write
+    assert last.path is not None and not last.path.exists()
