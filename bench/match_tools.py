@@ -69,10 +69,16 @@ PEOPLE_BLOCKING: list[dict[str, Any]] = [
 # by name, so a name agreement says little among the candidates. Names are compared by
 # Levenshtein: Jaro-Winkler gives two strangers' names about 0.5, which lifted strangers
 # sharing a birth date (the dob_* passes pair them) over auto_merge when e-mail and phone
-# are missing, and cluster precision fell as the population grew.
+# are missing, and cluster precision fell as the population grew. First name and surname
+# are compared in either order (``either_order_with``: records with the two swapped score
+# like straight ones), which let the names weigh 2 each instead of 1: a swapped true pair
+# no longer pays for it, and strangers sharing only a birth date stay below auto_merge
+# (at 1,000,000 records cluster precision 0.983 -> 0.997; chosen on seeds 7 and 11 at
+# 100,000 records, where name weights 1.5 to 2 and auto_merge 0.78 to 0.80 are within
+# 0.0005 of each other).
 PEOPLE_COMPARE: list[dict[str, Any]] = [
-    {"field": "first_name", "method": "levenshtein", "weight": 1},
-    {"field": "surname", "method": "levenshtein", "weight": 1},
+    {"field": "first_name", "method": "levenshtein", "weight": 2, "either_order_with": "surname"},
+    {"field": "surname", "method": "levenshtein", "weight": 2},
     {"field": "dob", "method": "levenshtein", "weight": 6},
     {"field": "city", "method": "exact", "weight": 1},
     {"field": "email", "method": "levenshtein", "weight": 6},
@@ -80,9 +86,10 @@ PEOPLE_COMPARE: list[dict[str, Any]] = [
 ]
 # Fellegi-Sunter compares names and the birth date by Jaro-Winkler: a swapped day and
 # month keeps the common "yyyy-" prefix and lands in a middle agreement level instead of
-# the lowest (Levenshtein puts it with a stranger's date). Weights play no part here.
+# the lowest (Levenshtein puts it with a stranger's date); first name and surname in
+# either order, as above. Weights play no part here.
 PEOPLE_FS_COMPARE: list[dict[str, Any]] = [
-    {"field": "first_name", "method": "jaro_winkler"},
+    {"field": "first_name", "method": "jaro_winkler", "either_order_with": "surname"},
     {"field": "surname", "method": "jaro_winkler"},
     {"field": "dob", "method": "jaro_winkler"},
     {"field": "city", "method": "exact"},
@@ -91,9 +98,10 @@ PEOPLE_FS_COMPARE: list[dict[str, Any]] = [
 ]
 # Thresholds and chaining guard chosen on seeds 7 and 11 at 100,000 records. Weights: merge
 # from 0.78, split a cluster where two of its records score below 0.7. Fellegi-Sunter: merge
-# from a match probability of 0.07, split where two records score below 0.001 (a pair with
-# names swapped scores about 0.003-0.08, and a higher floor would cut such a record off a
-# cluster it is linked to by e-mail or phone).
+# from a match probability of 0.07, split where two records score below 0.001 (chosen when
+# a pair with names swapped scored about 0.003-0.08; with the names compared in either
+# order, merging from 0.03 to 0.15 and floors from 0.001 to 0.01 stay within 0.0005 of
+# each other in pairwise and cluster F1, so they were kept).
 SPECS: dict[str, dict[str, dict[str, Any]]] = {
     "people": {
         "weights": {

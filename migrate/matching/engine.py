@@ -151,7 +151,7 @@ def score_candidates(
         return Scored(score, sims, contrib)
     sims, level = _levels(ordered, candidates, spec, progress)
     pass_fields = [{part.field for part in p.key} for p in spec.blocking]
-    inform = fs.informative(candidates.mask, pass_fields, [c.field for c in spec.compare])
+    inform = fs.informative(candidates.mask, pass_fields, [c.fields for c in spec.compare])
     params = fs.estimate(level, inform)
     del inform
     score, contributions = fs.score_patterns(level, params)

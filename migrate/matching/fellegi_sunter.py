@@ -32,6 +32,7 @@ match, negative: against).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,18 +110,22 @@ def posterior(level: np.ndarray, m: np.ndarray, u: np.ndarray, prior: float) -> 
     return 1.0 / (1.0 + np.exp(-np.clip(log_odds, -700, 700)))
 
 
-def informative(mask: np.ndarray, pass_fields: list[set[str]], fields: list[str]) -> np.ndarray:
+def informative(
+    mask: np.ndarray, pass_fields: list[set[str]], fields: Sequence[str | Sequence[str]]
+) -> np.ndarray:
     """Pairs x comparisons: may this pair inform the m of this comparison?
 
-    Only pairs proposed by a blocking pass whose key does not use the compared
-    field do: pairs found because their names sort together say nothing about how
-    often true matches agree on the name. A comparison whose field every pass
-    uses learns from all pairs.
+    Only pairs proposed by a blocking pass whose key uses none of the fields the
+    comparison reads (``fields``: per comparison, its field or all of them, as
+    ``Comparison.fields`` gives them for an either-order pair) do: pairs found because
+    their names sort together say nothing about how often true matches agree on the
+    name. A comparison whose fields some pass uses every time learns from all pairs.
     """
     out = np.zeros((len(mask), len(fields)), dtype=bool)
-    for j, name in enumerate(fields):
+    for j, read in enumerate(fields):
+        names = {read} if isinstance(read, str) else set(read)
         for bit, used in enumerate(pass_fields):
-            if name not in used:
+            if used.isdisjoint(names):
                 out[:, j] |= (mask >> bit & 1).astype(bool)
         if not out[:, j].any():
             out[:, j] = True

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from migrate.matching.either_order import crossed_pairs
 from migrate.report.masking import mask_series
 from migrate.spec.mapping import Mapping
 from migrate.spec.match import Comparison
@@ -60,7 +61,7 @@ def review_frame(
     columns["score"] = np.round(pairs["score"].to_numpy(dtype=float), 4)
     columns["passes"] = pairs["passes"].to_numpy()
     columns["same_cluster"] = pairs["same_cluster"].to_numpy()
-    columns["note"] = pairs["note"].to_numpy() if "note" in pairs else ""
+    columns["note"] = _notes(pairs, (a, b), compare, labels)
     if "reviewed" in pairs:
         columns["reviewed"] = pairs["reviewed"].to_numpy()
     columns["decision"] = ""
@@ -69,6 +70,37 @@ def review_frame(
 
 def _as_is(values: pd.Series) -> pd.Series:
     return values
+
+
+def _notes(
+    pairs: pd.DataFrame,
+    records: tuple[pd.DataFrame, pd.DataFrame],
+    compare: list[Comparison],
+    labels: list[str],
+) -> np.ndarray:
+    """The pairs' notes, with ``<x> and <y> compared crossed`` added (after ``; ``) where
+    an either-order pair's crossed orientation won (see ``either_order.crossed_pairs``)."""
+    notes = np.full(len(pairs), "", dtype=object)
+    if "note" in pairs:
+        notes[:] = pairs["note"].fillna("").astype(str).to_numpy(dtype=object)
+    for (i, j), crossed in _crossed(records, compare):
+        text = f"{labels[i]} and {labels[j]} compared crossed"
+        for row in np.flatnonzero(crossed):
+            notes[row] = f"{notes[row]}; {text}" if notes[row] else text
+    return notes
+
+
+def _crossed(
+    records: tuple[pd.DataFrame, pd.DataFrame], compare: list[Comparison]
+) -> list[tuple[tuple[int, int], np.ndarray]]:
+    """Per either-order pair, which rows' records ``a`` and ``b`` were compared crossed."""
+    a, b = records
+    fields = list(dict.fromkeys(f for c in compare if c.either_order_with for f in c.fields))
+    if not fields:
+        return []
+    both = pd.concat([a[fields], b[fields]], ignore_index=True)
+    rows = np.arange(len(a))
+    return crossed_pairs(both, rows, rows + len(a), compare)
 
 
 def personal_fields(mapping: Mapping) -> frozenset[str]:

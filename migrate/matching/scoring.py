@@ -11,6 +11,10 @@ Every comparison turns a pair of values into a similarity in [0, 1]:
 
 A value that is NA, blank, or (numeric/date) does not parse is missing, and a
 comparison with a missing side gives NaN: it is left out of the pair's score.
+
+Two text comparisons may form an either-order pair (``either_order_with``: first name
+and surname, which records swap), compared straight and crossed together; see
+``migrate.matching.either_order``.
 String similarities are computed with ``rapidfuzz.process.cpdist`` over the pair
 arrays (all cores, in chunks), never one Python call per pair.
 Scores and levels are decided on the float64 similarities; what is kept per pair
@@ -42,7 +46,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from migrate.matching.memory import give_back
-from migrate.spec.match import Comparison
+from migrate.spec.match import Comparison, either_order_pairs
 
 CHUNK = 250_000  # pairs per chunk: small enough that per-chunk temporaries stay a few MiB
 SHOWN_DECIMALS = 4
@@ -113,17 +117,40 @@ def similarity_chunks(
 ) -> Iterator[tuple[slice, np.ndarray]]:
     """``similarity`` a chunk of ``CHUNK`` pairs at a time, in order: the chunk's rows
     among the pairs and its float64 similarities (no pairs-sized array at all)."""
-    absent = missing(prepared)
+    side = Side(prepared, missing(prepared))
     for start in range(0, len(left), CHUNK):
         a_rows, b_rows = left[start : start + CHUNK], right[start : start + CHUNK]
-        out = np.full(len(a_rows), np.nan)
-        present = np.flatnonzero(~(absent[a_rows] | absent[b_rows]))
-        if len(present):
-            a, b = prepared[a_rows[present]], prepared[b_rows[present]]
-            out[present] = _compare(a, b, comparison, cutoff)
-        yield slice(start, start + len(a_rows)), out
+        yield (
+            slice(start, start + len(a_rows)),
+            side.versus(side, a_rows, b_rows, comparison, cutoff),
+        )
         if on_chunk is not None:
             on_chunk(start + len(a_rows), len(left))
+
+
+@dataclass(frozen=True)
+class Side:
+    """One field's prepared values (``prepare``) and which of them are missing."""
+
+    values: np.ndarray
+    absent: np.ndarray
+
+    def versus(
+        self,
+        other: Side,
+        a_rows: np.ndarray,
+        b_rows: np.ndarray,
+        comparison: Comparison,
+        cutoff: float | None = None,
+    ) -> np.ndarray:
+        """Per pair, this field of record ``a`` against ``other``'s field of record ``b``
+        by ``comparison``'s method (NaN where a side is missing)."""
+        out = np.full(len(a_rows), np.nan)
+        present = np.flatnonzero(~(self.absent[a_rows] | other.absent[b_rows]))
+        if len(present):
+            a, b = self.values[a_rows[present]], other.values[b_rows[present]]
+            out[present] = _compare(a, b, comparison, cutoff)
+        return out
 
 
 def _compare(a: np.ndarray, b: np.ndarray, comparison: Comparison, cutoff: float | None) -> Any:
@@ -284,13 +311,27 @@ def similarity_pieces(
     on_chunk: ChunkProgress | None = None,
 ) -> Iterator[tuple[int, slice, np.ndarray]]:
     """Comparison by comparison (one prepared field held at a time), chunk by chunk of
-    pairs: the comparison's column, the chunk's rows and their float64 similarities."""
+    pairs: the comparison's column, the chunk's rows and their float64 similarities.
+
+    The two comparisons of an either-order pair (``Comparison.either_order_with``) come
+    together, where the first of them stands, chunk by chunk (both fields held; see
+    ``either_order_pieces``)."""
+    from migrate.matching.either_order import either_order_pieces  # it builds on this module
+
+    pairs = either_order_pairs(compare)
+    first_of = {min(pair): pair for pair in pairs}
+    paired = {column for pair in pairs for column in pair}
     for column, comparison in enumerate(compare):
-        prepared = prepare(frame[comparison.field], comparison)
-        give_back()  # the Arrow texts prepare went through
-        for rows, values in similarity_chunks(prepared, left, right, comparison, cutoff, on_chunk):
-            yield column, rows, values
-        del prepared
+        if column in first_of:
+            pair = first_of[column]
+            yield from either_order_pieces(frame, left, right, compare, pair, cutoff, on_chunk)
+        elif column not in paired:
+            prepared = prepare(frame[comparison.field], comparison)
+            give_back()  # the Arrow texts prepare went through
+            chunks = similarity_chunks(prepared, left, right, comparison, cutoff, on_chunk)
+            for rows, values in chunks:
+                yield column, rows, values
+            del prepared
 
 
 def similarity_matrix(

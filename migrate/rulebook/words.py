@@ -200,7 +200,10 @@ def _key_part(part: BlockingKeyPart) -> str:
 
 
 def _comparison(item: Comparison) -> str:
-    return f"{item.field} by {METHODS[item.method]} (weight {item.weight:g})"
+    text = f"{item.field} by {METHODS[item.method]} (weight {item.weight:g})"
+    if item.either_order_with:
+        text += f", in either order with {item.either_order_with}"
+    return text
 
 
 def matching(match: MatchSpec) -> list[str]:

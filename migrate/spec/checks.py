@@ -11,6 +11,7 @@ from migrate.errors import SpecError
 from migrate.spec.condition import Condition
 from migrate.spec.errors import key_path
 from migrate.spec.loader import PROJECT_FILE, ObjectSpec, Project
+from migrate.spec.match import Comparison, pairing_problem
 from migrate.spec.rules import Step
 
 if TYPE_CHECKING:
@@ -119,6 +120,10 @@ def _check_match(obj: ObjectSpec, file: str, known: list[str]) -> None:
                 _require(part.field, known, file, f"match.blocking[{i}].key[{j}].field")
         for i, comparison in enumerate(match.compare):
             _require(comparison.field, known, file, f"match.compare[{i}].field")
+            if comparison.either_order_with is not None:
+                path = f"match.compare[{i}].either_order_with"
+                _require(comparison.either_order_with, known, file, path)
+        _check_pairs(match.compare, file, "match.compare")
     if merge is not None:
         for name, rule in merge.fields.items():
             _require(name, known, file, f"merge.fields.{name}")
@@ -129,8 +134,18 @@ def _check_match(obj: ObjectSpec, file: str, known: list[str]) -> None:
                 _require(rule.by, known, file, f"merge.{label}.by")
 
 
+def _check_pairs(compare: list[Comparison], file: str, path: str) -> None:
+    """Every ``either_order_with`` forms a valid pair (see ``pairing_problem``)."""
+    problem = pairing_problem(compare)
+    if problem is not None:
+        where = f"{path}[{problem.index}].either_order_with"
+        raise SpecError(file, where, problem.problem, problem.choices)
+
+
 def _check_object_links(project: Project, obj: ObjectSpec, known: list[str]) -> None:
     base = f"objects.{obj.name}"
+    if obj.model.partner_of is not None:
+        _check_pairs(obj.model.partner_of.compare, PROJECT_FILE, f"{base}.partner_of.compare")
     for i, ref in enumerate(obj.model.references):
         _require(ref.field, known, PROJECT_FILE, f"{base}.references[{i}].field")
         if ref.system is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -12,6 +14,7 @@ KeyTransform = Literal["exact", "prefix", "suffix", "digits", "sorted_tokens"]
 CompareMethod = Literal[
     "exact", "jaro_winkler", "levenshtein", "token_set", "partial", "numeric", "date"
 ]
+CROSSABLE_METHODS = ("exact", "jaro_winkler", "levenshtein", "token_set", "partial")
 SurvivorRuleName = Literal[
     "source_priority", "most_recent", "most_complete", "most_frequent", "longest", "first_non_null"
 ]
@@ -50,11 +53,102 @@ class Comparison(Strict):
     scale: float | None = Field(
         default=None, gt=0, description="numeric/date: distance of zero similarity"
     )
+    either_order_with: str | None = Field(
+        default=None,
+        description="another compared field (a text method's): the two are also compared "
+        "crossed (this field against the other's value and back) and, per pair, the "
+        "orientation whose two similarities add up to more counts for both",
+    )
 
     @property
     def fields(self) -> tuple[str, ...]:
-        """Every field this comparison reads."""
-        return (self.field,)
+        """Every field this comparison reads (both fields of an either-order pair)."""
+        if self.either_order_with is None:
+            return (self.field,)
+        return (self.field, self.either_order_with)
+
+
+@dataclass(frozen=True)
+class PairingProblem:
+    """Why ``compare[index].either_order_with`` cannot stand, with the valid choices."""
+
+    index: int
+    problem: str
+    choices: tuple[str, ...] | None = None
+
+
+def either_order_pairs(compare: Sequence[Comparison]) -> list[tuple[int, int]]:
+    """The either-order pairs of ``compare`` as (declaring, partner) positions, in the
+    order declared (a pair declared on both of its comparisons counts once); raises
+    ``ValueError`` naming the first problem (``pairing_problem``)."""
+    problem = pairing_problem(compare)
+    if problem is not None:
+        raise ValueError(f"compare[{problem.index}].either_order_with: {problem.problem}")
+    return _pairs(compare)
+
+
+def pairing_problem(compare: Sequence[Comparison]) -> PairingProblem | None:
+    """The first ``either_order_with`` that does not form a valid pair, or None.
+
+    The named field must be compared exactly once, by another comparison, and both
+    comparisons must use a method that can compare across fields (``CROSSABLE_METHODS``);
+    a comparison, and a field, may be in one pair only (declaring a pair on both of its
+    comparisons is the same pair).
+    """
+    # comparison position or field -> (position declaring its pair, the pair's positions)
+    owner: dict[int | str, tuple[int, frozenset[int]]] = {}
+    for index, comparison in enumerate(compare):
+        other = comparison.either_order_with
+        if other is None:
+            continue
+        problem = _partner_problem(compare, index, other)
+        if problem is not None:
+            return PairingProblem(index, *problem)
+        partner = next(k for k, c in enumerate(compare) if c.field == other)
+        pair = frozenset({index, partner})
+        members: list[tuple[int | str, str]] = [
+            (index, comparison.field),
+            (partner, other),
+            (comparison.field, comparison.field),
+            (other, other),
+        ]
+        for member, name in members:
+            first, its_pair = owner.setdefault(member, (index, pair))
+            if its_pair != pair:
+                return PairingProblem(index, f"{name!r} is already paired by compare[{first}]")
+    return None
+
+
+def _partner_problem(
+    compare: Sequence[Comparison], index: int, other: str
+) -> tuple[str, tuple[str, ...] | None] | None:
+    """What is wrong with pairing ``compare[index]`` with the comparison of ``other``."""
+    own = compare[index]
+    compared = tuple(dict.fromkeys(c.field for c in compare if c.field != own.field))
+    if other == own.field:
+        return "a comparison cannot be paired with its own field", compared
+    partners = [k for k, c in enumerate(compare) if c.field == other]
+    if not partners:
+        return f"{other!r} is not compared; pair with a compared field", compared
+    if len(partners) > 1:
+        return f"{other!r} is compared more than once, so the pair is ambiguous", None
+    for name, comparison in ((own.field, own), (other, compare[partners[0]])):
+        if comparison.method not in CROSSABLE_METHODS:
+            method = comparison.method
+            return f"{name!r} is compared by {method!r}, which cannot cross fields", (
+                CROSSABLE_METHODS
+            )
+    return None
+
+
+def _pairs(compare: Sequence[Comparison]) -> list[tuple[int, int]]:
+    by_field = {c.field: k for k, c in enumerate(compare)}
+    found: dict[frozenset[int], tuple[int, int]] = {}
+    for index, comparison in enumerate(compare):
+        if comparison.either_order_with is not None:
+            pair = (index, by_field[comparison.either_order_with])
+            found.setdefault(frozenset(pair), pair)
+    return list(found.values())
 
 
 class Thresholds(Strict):

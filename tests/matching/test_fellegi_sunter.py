@@ -137,3 +137,15 @@ def test_no_single_disagreement_vetoes_a_match() -> None:
     assert params.m[1, 3] >= fs.M_FLOOR / 2
     probability, _ = fs.score(level[-1:], params)
     assert probability[0] > 0.5
+
+
+def test_an_either_order_comparison_is_informed_only_by_passes_using_neither_field() -> None:
+    mask = np.array([0b001, 0b010, 0b100])  # keyed on surname, on first name, on phone
+    passes = [{"surname"}, {"first_name"}, {"phone"}]
+    fields = [("first_name", "surname"), ("surname", "first_name"), "phone"]
+    inform = fs.informative(mask, passes, fields)
+    assert inform.tolist() == [
+        [False, False, True],
+        [False, False, True],
+        [True, True, False],
+    ]

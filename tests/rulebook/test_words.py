@@ -118,3 +118,22 @@ def test_on_failure_and_value_map_policy() -> None:
     assert words.on_failure("warn", True) == "warning, row kept"
     assert words.policy("default:PC") == "a value not in the map becomes 'PC'"
     assert words.policy("keep") == "a value not in the map is kept as it is"
+
+
+def test_an_either_order_pair_in_words() -> None:
+    match = MatchSpec.model_validate(
+        {
+            "blocking": [{"name": "dob", "key": [{"field": "dob"}]}],
+            "compare": [
+                {"field": "first_name", "either_order_with": "surname"},
+                {"field": "surname", "method": "levenshtein"},
+            ],
+            "thresholds": {"auto_merge": 0.9, "review": 0.7},
+        }
+    )
+    scored = words.matching(match)[1]
+    assert (
+        "first_name by Jaro-Winkler name similarity (weight 1), in either order with surname"
+        in (scored)
+    )
+    assert "surname by" in scored and "in either order with first_name" not in scored
