@@ -12,7 +12,9 @@ reports but loads no target, and its report says which limit was exceeded.
 With a chunk size, objects without matching stream (migrate.stream): phase 1
 only checks their sources open, and an object no other object reads goes
 through phases 2 and 3 chunk by chunk, its rows parked in ``<out>/.work``
-between the passes (removed when the run ends).
+between the passes (removed when the run ends). The engine (``RunOptions.engine``)
+runs the streamed chunks and, through ``RunContext.engine``, scores the candidate
+pairs of objects with matching (migrate.matching.shuffle).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class RunOptions:
     batch: str | None = None  # the batch plan's name for this load, recorded with the batch
     simulate: bool = False  # load the target inside a transaction that is rolled back
     chunk_rows: int | None = None  # stream objects without matching (None: the project's)
-    engine: Engine | None = None  # where streamed chunks run (None: in this process)
+    engine: Engine | None = None  # where streamed chunks and match scoring run (None: here)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def run_project(project: Project, options: RunOptions) -> RunOutcome:
         run_id=_run_id(project, started),
         scope=options.scope,
         progress=options.progress,
+        engine=options.engine,
     )
     ctx.extras["target_url"] = options.target_url
     ctx.extras.update(batch_label=options.batch, simulate=options.simulate)

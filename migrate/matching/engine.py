@@ -5,6 +5,9 @@ by ``_rid``) and knows nothing of run contexts, files or reports, so the match
 stage, the business-partner link and the benchmark share it. What reviewers
 decided and which golden keys are registered come in as ``Constraints`` on
 positions; see ``migrate.matching.constraints`` for how they shape clusters.
+Given a distributed engine, the pairs' similarities are computed on its workers,
+shuffled by blocking key (``migrate.matching.shuffle``); blocking, Fellegi-Sunter's
+estimation, decisions and clustering always run in this process.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from migrate.engine.base import Engine
+from migrate.engine.local import LocalEngine
 from migrate.matching import fellegi_sunter as fs
 from migrate.matching.blocking import Candidates, candidate_pairs
 from migrate.matching.clustering import components
@@ -34,14 +39,8 @@ from migrate.matching.constraints import (
     empty_pairs,
     resolve,
 )
-from migrate.matching.scoring import (
-    CHUNK,
-    Shown,
-    WeightedContributions,
-    comparison_labels,
-    similarity_pieces,
-    weighted_similarities,
-)
+from migrate.matching.scoring import CHUNK, Shown, WeightedContributions, comparison_labels
+from migrate.matching.shuffle import PairScorer, PairScores, score_shuffled
 from migrate.spec.match import MatchSpec, Thresholds
 
 Progress = Callable[[int, int], None]
@@ -57,6 +56,7 @@ class Scored:
     sims: Shown
     contrib: np.ndarray | fs.Contributions | WeightedContributions
     model: dict[str, Any] | None = None
+    ran_on: dict[str, Any] | None = None  # engine and partitions, when scored distributed
 
 
 @dataclass(frozen=True)
@@ -111,14 +111,19 @@ def match_frame(
     spec: MatchSpec,
     constraints: Constraints | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> MatchOutcome:
-    """Block, score, decide and cluster the rows of ``ordered`` (addressed by position)."""
+    """Block, score, decide and cluster the rows of ``ordered`` (addressed by position).
+
+    With a distributed ``engine`` the pairs are scored on its workers (see
+    ``score_candidates``); everything else runs here.
+    """
     constraints = constraints or Constraints.none()
     clock = Clock()
     with clock.phase("blocking"):
         candidates = candidate_pairs(ordered, spec.blocking)
     with clock.phase("scoring"):
-        scored = score_candidates(ordered, candidates, spec, progress)
+        scored = score_candidates(ordered, candidates, spec, progress, engine)
         decision = decide(scored.score, spec.thresholds)
     with clock.phase("clustering"):
         reviewed = _reviewed(len(ordered), candidates, constraints)
@@ -142,39 +147,52 @@ def match_frame(
 
 
 def score_candidates(
-    ordered: pd.DataFrame, candidates: Candidates, spec: MatchSpec, progress: Progress | None
+    ordered: pd.DataFrame,
+    candidates: Candidates,
+    spec: MatchSpec,
+    progress: Progress | None,
+    engine: Engine | None = None,
 ) -> Scored:
-    """Weighted-mean or Fellegi-Sunter scores of the candidate pairs."""
-    left, right = candidates.left, candidates.right
+    """Weighted-mean or Fellegi-Sunter scores of the candidate pairs.
+
+    The similarities (and the weights-mode score or the agreement levels) come from
+    ``_pair_scores``; Fellegi-Sunter's estimation (EM over all pairs' agreement
+    patterns) and its scores are computed here, on the client, from the levels.
+    """
+    raw, ran_on = _pair_scores(ordered, candidates, spec, progress, engine)
+    sims = Shown(raw.codes)
     if spec.mode == "weights":
-        score, sims, contrib = weighted_similarities(ordered, left, right, spec.compare, progress)
-        return Scored(score, sims, contrib)
-    sims, level = _levels(ordered, candidates, spec, progress)
+        assert raw.score is not None
+        weights = np.array([c.weight for c in spec.compare], dtype=float)
+        return Scored(raw.score, sims, WeightedContributions(sims, weights), ran_on=ran_on)
+    assert raw.level is not None
+    level = raw.level
+    del raw
     pass_fields = [{part.field for part in p.key} for p in spec.blocking]
     inform = fs.informative(candidates.mask, pass_fields, [c.fields for c in spec.compare])
     params = fs.estimate(level, inform)
     del inform
     score, contributions = fs.score_patterns(level, params)
     model = params.to_dict(comparison_labels(spec.compare))
-    return Scored(score, sims, contributions, model)
+    return Scored(score, sims, contributions, model, ran_on)
 
 
-def _levels(
-    ordered: pd.DataFrame, candidates: Candidates, spec: MatchSpec, progress: Progress | None
-) -> tuple[Shown, np.ndarray]:
-    """Similarities as shown (see ``scoring.Shown``) and agreement levels (decided on the
-    float64 values)."""
-    sims = Shown.empty(len(candidates), len(spec.compare))
-    level = np.empty(sims.shape, dtype=np.int8)
-    # Fellegi-Sunter only tells similarities apart down to the lowest level bound; below it
-    # rapidfuzz may stop early and give 0. Chunks of pairs: no pairs-sized float64 column.
-    pieces = similarity_pieces(
-        ordered, candidates.left, candidates.right, spec.compare, fs.LEVEL_BOUNDS[-1], progress
-    )
-    for column, rows, values in pieces:
-        sims.put(rows, column, values)
-        level[rows, column] = fs.column_levels(values)
-    return sims, level
+def _pair_scores(
+    ordered: pd.DataFrame,
+    candidates: Candidates,
+    spec: MatchSpec,
+    progress: Progress | None,
+    engine: Engine | None,
+) -> tuple[PairScores, dict[str, Any] | None]:
+    """The pairs' scores, and where they ran: in this process over the whole frame (no
+    engine, or the local one: no partitions, no copies of rows), or shuffled by blocking
+    key over a distributed engine's workers (``migrate.matching.shuffle``). Both run
+    ``PairScorer``, so both give the same bits."""
+    if engine is None or engine.name == LocalEngine.name:
+        scorer = PairScorer.of(spec)
+        return scorer.score(ordered, candidates.left, candidates.right, progress), None
+    scores, partitions = score_shuffled(ordered, candidates, spec, engine, progress)
+    return scores, {"engine": engine.name, "partitions": partitions}
 
 
 DECISIONS = ("match", "review", "distinct")

@@ -2,7 +2,8 @@
 
 Two runs on the same data (whole tables or chunks, in this process or on a
 cluster) must write the same load files, rejects, ledger and report figures.
-Only the clock differs: run ids, start and end times, seconds. ``contents``
+Only the clock differs: run ids, start and end times, seconds; and where the work
+ran (a stage's ``ran_on``: engine and partitions), which is not an output. ``contents``
 gives each output file as it should compare (bytes; a JSON file's data without
 what the clock decides; workbooks are left out, they carry their write time),
 ``fingerprint`` the SHA-256 of each.
@@ -18,13 +19,15 @@ from typing import Any
 from migrate.io.sinks import sha256_file
 
 CLOCK_KEYS = frozenset({"seconds", "seconds_by_rule", "started", "finished", "run_id", "created"})
+PLACE_KEYS = frozenset({"ran_on"})  # where the work ran: the same outputs from any engine
+UNSTEADY_KEYS = CLOCK_KEYS | PLACE_KEYS
 COMPARED = ("load", "rejects", "report/ledger.csv", "report/report.json")
 
 
 def steady(value: Any) -> Any:
-    """JSON data without the keys the clock decides, at any depth."""
+    """JSON data without the keys the clock (or the engine) decides, at any depth."""
     if isinstance(value, dict):
-        return {k: steady(v) for k, v in value.items() if k not in CLOCK_KEYS}
+        return {k: steady(v) for k, v in value.items() if k not in UNSTEADY_KEYS}
     if isinstance(value, list):
         return [steady(v) for v in value]
     return value

@@ -13,6 +13,7 @@ from migrate.errors import MigrateError, StageFailed
 from migrate.ledger import Ledger
 
 if TYPE_CHECKING:
+    from migrate.engine.base import Engine
     from migrate.spec.loader import ObjectSpec, Project
 
 
@@ -63,6 +64,7 @@ class RunContext:
     results: list[StageResult] = field(default_factory=list)
     progress: Progress = no_progress
     extras: dict[str, Any] = field(default_factory=dict)
+    engine: Engine | None = None  # a distributed engine scores match pairs on its workers
 
 
 Stage = Callable[[pd.DataFrame, "ObjectSpec", RunContext], tuple[pd.DataFrame, StageResult]]

@@ -7,7 +7,11 @@ in ``_rid`` order, ``migrate.matching.engine`` blocks, scores and clusters:
    pass; oversized blocks are skipped and reported in the metrics;
 2. scoring (``migrate.matching.scoring`` or, with ``mode: fellegi_sunter``,
    ``migrate.matching.fellegi_sunter``) gives each pair a score in [0, 1] plus a
-   similarity and contribution per comparison;
+   similarity and contribution per comparison; with a distributed engine
+   (``ctx.engine``, ``migrate run --engine dask``) the similarities are computed on
+   its workers, the pairs shuffled by blocking key (``migrate.matching.shuffle``),
+   and the metrics say so (``ran_on``: engine and partitions; the figures are the
+   same, bit for bit, as in one process);
 3. decisions: ``score >= auto_merge`` is a match, ``review <= score < auto_merge``
    goes to review and is not merged, below is distinct -- unless a reviewer decided
    the pair (``ctx.extras["decisions:<object>"]``, from the project's decisions
@@ -79,7 +83,7 @@ def _match(
     def report(done: int, total: int) -> None:
         ctx.progress(f"match {obj.name}: scoring", done, total)
 
-    outcome = match_frame(ordered, spec, constraints, report)
+    outcome = match_frame(ordered, spec, constraints, report, ctx.engine)
     labels_ = comparison_labels(spec.compare)
     pairs = _pairs_frame(rids[order], outcome, labels_)
     ctx.extras[f"pairs:{obj.name}"] = pairs
@@ -91,6 +95,8 @@ def _match(
     metrics = match_metrics(outcome, rids[order], ordered, constraints, state)
     metrics.update(files)
     metrics["seconds"] = outcome.seconds
+    if outcome.scored.ran_on is not None:
+        metrics["ran_on"] = outcome.scored.ran_on
     return clusters, metrics
 
 

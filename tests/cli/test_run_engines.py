@@ -1,4 +1,5 @@
-"""`migrate run --engine dask` gives the same outputs as the in-process engine."""
+"""`migrate run --engine dask` gives the same outputs as the in-process engine, with the
+streamed objects' chunks and the matched objects' pair scoring run on the workers."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -15,6 +17,7 @@ from migrate.report.outputs import contents, steady
 from migrate.spec.loader import load_project
 from tests.cli.demo_project import copy_demo
 
+MATCHED = ("customer", "material")  # the demo's objects with a match spec
 ENGINES = {
     "local": ("--engine", "local", "--chunk-rows", "300"),
     "dask": ("--engine", "dask", "--workers", "3", "--chunk-rows", "300"),
@@ -57,6 +60,45 @@ def test_the_funnel_and_findings_are_the_same(runs: dict) -> None:
     status, objects = figures(runs["local"][0])
     assert status == "reconciled"
     assert figures(runs["dask"][0]) == (status, objects)
+
+
+def _match_metrics(out: Path, name: str) -> dict[str, Any]:
+    report = json.loads((out / "report/report.json").read_text("utf-8"))
+    [obj] = [o for o in report["objects"] if o["name"] == name]
+    [stage] = [s for s in obj["stages"] if s["stage"] == "match"]
+    return dict(stage["metrics"])
+
+
+def test_matching_was_scored_on_the_workers_with_the_same_figures(runs: dict) -> None:
+    for name in MATCHED:
+        local, dask = _match_metrics(runs["local"][0], name), _match_metrics(runs["dask"][0], name)
+        assert "ran_on" not in local
+        ran_on = dask.pop("ran_on")
+        assert ran_on["engine"] == "dask"
+        assert 2 <= ran_on["partitions"] <= 6  # spread over up to twice the 3 workers
+        assert steady(dask) == steady(local)
+        assert steady({"ran_on": ran_on, "matches": 1}) == {"matches": 1}  # not an output
+        assert local["candidate_pairs"] > 50 and local["matches"] > 50
+
+
+def test_the_match_outputs_are_the_same(runs: dict) -> None:
+    local, dask = runs["local"][0], runs["dask"][0]
+    for name in MATCHED:
+        for part in ("load/{}_xref.csv", "load/{}_lineage.csv", "review/{}_review.csv"):
+            path = part.format(name)
+            assert (dask / path).read_bytes() == (local / path).read_bytes(), path
+        book = f"review/{name}_review.xlsx"
+        mine, theirs = _sheets(dask / book), _sheets(local / book)
+        assert sorted(mine) == ["_pairs", "merged", "review"]
+        assert len(theirs["merged"]) > 50  # the merged pairs with their scores and similarities
+        for sheet, frame in theirs.items():
+            pd.testing.assert_frame_equal(mine[sheet], frame, check_exact=True)
+
+
+def _sheets(path: Path) -> dict[str, pd.DataFrame]:
+    """A workbook's sheets, without ``_meta`` (its run id is the clock's)."""
+    sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl", dtype=str)
+    return {name: frame for name, frame in sheets.items() if name != "_meta"}
 
 
 def test_the_summary_says_which_engine_ran(runs: dict) -> None:
