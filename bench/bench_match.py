@@ -124,7 +124,9 @@ def cluster_quality(truth: np.ndarray, clusters: np.ndarray) -> dict[str, float]
 
 
 def splink_blocking_recall(frame: pd.DataFrame, rules: list[list[str]]) -> float:
-    """Share of true pairs that some equi-join rule (all its parts equal, non-null) proposes."""
+    """Share of true pairs that some equi-join rule (all its parts equal and filled) proposes:
+    a blank value is missing, as both tools read the data (``bench.splink_tool`` turns
+    blanks into nulls)."""
     ordered = frame.sort_values("cluster", kind="stable")
     sizes = ordered.groupby("cluster").size()
     pairs_a, pairs_b = [], []
@@ -143,7 +145,8 @@ def splink_blocking_recall(frame: pd.DataFrame, rules: list[list[str]]) -> float
         agree = np.ones(len(a), dtype=bool)
         for part in rule:
             name, _, cut = part.partition(":")
-            values = ordered[name].astype("str")
+            values = ordered[name].astype("str").str.strip()
+            values = values.where(values != "")
             values = values.str.slice(0, int(cut)) if cut else values
             left, right = values.to_numpy(dtype=object)[a], values.to_numpy(dtype=object)[b]
             agree &= pd.notna(left) & pd.notna(right) & (left == right)
