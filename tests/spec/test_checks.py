@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +11,6 @@ import yaml
 from migrate.errors import SpecError
 from migrate.spec.loader import load_project
 from migrate.spec.rules import Rules, Step
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the demo project's spec files (not its data)."""
-    shutil.copy(ROOT / "migration.yaml", tmp_path)
-    shutil.copytree(ROOT / "mappings", tmp_path / "mappings")
-    shutil.copytree(ROOT / "rules", tmp_path / "rules")
-    return tmp_path
 
 
 def _rules(project: Path, obj: str) -> dict[str, Any]:

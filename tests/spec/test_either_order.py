@@ -3,7 +3,6 @@ errors (file, key path, valid choices) for what does not."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +18,7 @@ from migrate.spec.match import (
     pairing_problem,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 RULES = "rules/customer.yaml"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the demo project's spec files (not its data)."""
-    shutil.copy(ROOT / "migration.yaml", tmp_path)
-    shutil.copytree(ROOT / "mappings", tmp_path / "mappings")
-    shutil.copytree(ROOT / "rules", tmp_path / "rules")
-    return tmp_path
 
 
 def _compare(project: Path, *changes: tuple[int, dict[str, Any]]) -> None:
