@@ -67,9 +67,9 @@ def test_no_match_on_an_auto_merged_pair_splits_it_with_the_original_keys(tmp_pa
     assert before.loc[b, "target_key"] == golden
     tampered = tmp_path / "tampered.xlsx"
     shutil.copy(first / BOOK, tampered)
-    _decide(tampered, row, "no-match", edit=("name_key_a", "changed"))
+    _decide(tampered, row, "no-match", edit=("name_pinyin_a", "changed"))
     code, output = _invoke("review", "apply", str(tampered), "--project", str(project))
-    assert code == 2 and f"merged row {row}" in output and "name_key_a was changed" in output
+    assert code == 2 and f"merged row {row}" in output and "name_pinyin_a was changed" in output
     assert not (project / "decisions").exists()
 
     _decide(first / BOOK, row, "no-match")

@@ -75,10 +75,10 @@ def test_value_map_entries_and_match_thresholds(versions: tuple[Path, Path]) -> 
         "values: {CN: CN, PRC: CN, HK: HK}",
         "values: {CN: CN, PRC: CN, HK: CN}",
     )
-    _edit(new / "rules/customer.yaml", "auto_merge: 0.85", "auto_merge: 0.9")
+    _edit(new / "rules/customer.yaml", "auto_merge: 0.4", "auto_merge: 0.9")
     found = {(c[1], c[2]): c[4] for c in _changes(old, new)}
     assert found[("value map", "country")] == ("values.HK: HK -> CN",)
-    assert found[("match", "match")] == ("thresholds.auto_merge: 0.85 -> 0.9",)
+    assert found[("match", "match")] == ("thresholds.auto_merge: 0.4 -> 0.9",)
 
 
 def test_objects_added_or_removed(versions: tuple[Path, Path], tmp_path: Path) -> None:

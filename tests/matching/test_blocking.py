@@ -90,6 +90,33 @@ def test_oversized_block_is_skipped_and_named() -> None:
     assert [s.to_dict() for s in found.skipped] == [{"pass": "city", "key": "N/A", "size": 6}]
 
 
+def test_oversized_blocks_are_named_in_key_order() -> None:
+    # keys first seen out of order: an exact pass groups rows without sorting its keys,
+    # yet reports the blocks it skipped in key order
+    cities = ["Zug", "N/A", "Zug", "Lyon", "N/A", "Zug", "N/A", "Lyon", "Bern", "Bern"]
+    frame = make_frame([{"city": c} for c in cities])
+    spec = BlockingPass(name="city", key=[BlockingKeyPart(field="city")], max_block=2)
+    found = candidate_pairs(frame, [spec])
+    assert _pairs(found.left, found.right) == {(3, 7), (8, 9)}
+    assert [(s.key, s.size) for s in found.skipped] == [("N/A", 3), ("Zug", 3)]
+
+
+def test_exact_pass_pairs_every_row_sharing_a_key() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.choice(["k" + str(i) for i in range(40)] + [""], size=300)
+    frame = make_frame([{"k": v} for v in values])
+    spec = BlockingPass(name="k", key=[BlockingKeyPart(field="k")])
+    found = candidate_pairs(frame, [spec])
+    expected = {
+        (i, j)
+        for i in range(len(values))
+        for j in range(i + 1, len(values))
+        if values[i] and values[i] == values[j]
+    }
+    assert _pairs(found.left, found.right) == expected
+    assert len(found) == len(expected)
+
+
 def test_sorted_neighbourhood_finds_typo_key() -> None:
     names = ["SMITHSON", "SMITHSNO", "ADAMS", "ZORRO", "JONES", "SMYTHE"]
     frame = make_frame([{"name": n} for n in names])
