@@ -1,4 +1,5 @@
-"""Benchmark duplicate matching: migrate (weights and Fellegi-Sunter modes) against Splink 5.
+"""Benchmark duplicate matching: migrate (weights and Fellegi-Sunter modes) against Splink 5
+(and GoldenMatch 3.22).
 
 For each data set (``people``: person-like records; ``companies``: the demo's
 Chinese company-and-address customers) and size, every tool runs in a fresh child
@@ -14,8 +15,11 @@ inherit its parent's peak) and is scored against the known truth:
 
 Sizes come from ``MIGRATE_BENCH_SIZES`` (default ``10000,100000,1000000``); data
 sets from ``MIGRATE_BENCH_DATASETS`` (default ``people,companies``); tools from
-``MIGRATE_BENCH_TOOLS`` (default ``weights,fellegi_sunter,splink``; Splink needs
-``pip install -e ".[bench]"`` and is skipped with a note when missing).
+``MIGRATE_BENCH_TOOLS`` (default ``weights,fellegi_sunter,splink``; ``goldenmatch``,
+GoldenMatch's zero-config deduplication, on request; Splink and GoldenMatch need
+``pip install -e ".[bench]"`` and are skipped with a note when missing). GoldenMatch
+reports neither its candidate pairs nor their number: its pairs compared and blocking
+recall are None ("n/a" in the table).
 """
 
 from __future__ import annotations
@@ -30,13 +34,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bench.goldenmatch_tool import run_goldenmatch
 from bench.match_data import prepare
 from bench.match_tools import run_migrate
 from bench.memory import measured
 from bench.splink_tool import run_splink, splink_rules
 
 DEFAULT_SIZES = "10000,100000,1000000"
-TOOLS = {"weights": run_migrate, "fellegi_sunter": run_migrate, "splink": run_splink}
+TOOLS = {
+    "weights": run_migrate,
+    "fellegi_sunter": run_migrate,
+    "splink": run_splink,
+    "goldenmatch": run_goldenmatch,
+}
+# Optional tools (the bench extra): the module each needs; the default runs those installed.
+OPTIONAL = {"splink": "splink", "goldenmatch": "goldenmatch"}
+DEFAULT_TOOLS = "weights,fellegi_sunter,splink"
 
 
 def _setting(name: str, default: str) -> list[str]:
@@ -47,10 +60,11 @@ def run(work_dir: Path) -> dict[str, Any]:
     """Every data set x size x tool; figures per run (JSON-able)."""
     sizes = [int(s) for s in _setting("MIGRATE_BENCH_SIZES", DEFAULT_SIZES)]
     datasets = _setting("MIGRATE_BENCH_DATASETS", "people,companies")
-    tools = _setting("MIGRATE_BENCH_TOOLS", ",".join(TOOLS))
-    if "splink" in tools and importlib.util.find_spec("splink") is None:
-        tools.remove("splink")
-        print("splink is not installed (pip install -e '.[bench]'); skipped", flush=True)
+    tools = _setting("MIGRATE_BENCH_TOOLS", DEFAULT_TOOLS)
+    for tool, module in OPTIONAL.items():
+        if tool in tools and importlib.util.find_spec(module) is None:
+            tools.remove(tool)
+            print(f"{tool} is not installed (pip install -e '.[bench]'); skipped", flush=True)
     results = []
     for dataset in datasets:
         for size in sizes:
@@ -163,9 +177,12 @@ def table(results: list[dict[str, Any]]) -> list[str]:
     ]
     for r in results:
         p, c = r["pairwise"], r["clusters"]
+        # a tool that does not report its candidate pairs (GoldenMatch) has neither figure
+        compared = "n/a" if r.get("pairs_compared") is None else f"{r['pairs_compared']:,}"
+        recall = "n/a" if r.get("blocking_recall") is None else f"{r['blocking_recall']:.4f}"
         rows.append(
-            f"| {r['dataset']} | {r['records']:,} | {r['tool']} | {r['pairs_compared']:,} "
-            f"| {r['blocking_recall']:.4f} | {p['precision']:.4f} / {p['recall']:.4f} / "
+            f"| {r['dataset']} | {r['records']:,} | {r['tool']} | {compared} "
+            f"| {recall} | {p['precision']:.4f} / {p['recall']:.4f} / "
             f"{p['f1']:.4f} | {c['precision']:.4f} / {c['recall']:.4f} / {c['f1']:.4f} "
             f"| {r['seconds']:.1f} | {r['peak_mib']:,.0f} |"
         )
