@@ -13,6 +13,9 @@ from migrate.matching.engine import Constraints, MatchOutcome
 
 LARGE_CLUSTER = 50
 EXAMPLES = 20
+# Fewer expected non-matches than this among the candidates, and the Fellegi-Sunter u
+# values (how often strangers agree) rest on too few pairs to trust.
+FEW_NON_MATCHES = 30
 
 
 def match_metrics(
@@ -37,6 +40,7 @@ def match_metrics(
         f"(over max_block); skipped"
         for s in candidates.skipped
     ] + [f"cluster {c['cluster']} has {c['size']} rows" for c in large]
+    warnings += _model_warnings(outcome)
     if rekey["pairs"]:
         warnings.append(
             f"{rekey['pairs']} match(es) would join records already loaded under different "
@@ -64,6 +68,25 @@ def match_metrics(
     if outcome.scored.model is not None:
         metrics["fellegi_sunter"] = outcome.scored.model
     return metrics
+
+
+def _model_warnings(outcome: MatchOutcome) -> list[str]:
+    """A warning when the Fellegi-Sunter model saw too few non-matching candidates: blocking
+    so sharp that nearly every candidate is a true pair leaves EM next to nothing to learn
+    what strangers look like from, and scores then rest on its starting guess."""
+    model = outcome.scored.model
+    if model is None or not len(outcome.candidates):
+        return []
+    prior = float(model["prior"])
+    expected = (1.0 - prior) * len(outcome.candidates)
+    if expected >= FEW_NON_MATCHES:
+        return []
+    return [
+        f"the Fellegi-Sunter model estimated that about {expected:.0f} of the "
+        f"{len(outcome.candidates)} candidate pairs are non-matches (prior {prior:.3f}): its u "
+        "values rest on too few pairs; check the model before trusting auto_merge, or add a "
+        "blocking pass that proposes more pairs"
+    ]
 
 
 def _decisions(
