@@ -171,10 +171,29 @@ def score_candidates(
     pass_fields = [{part.field for part in p.key} for p in spec.blocking]
     inform = fs.informative(candidates.mask, pass_fields, [c.fields for c in spec.compare])
     params = fs.estimate(level, inform)
+    if fs.too_few_non_matches(params, len(candidates)):
+        params = fs.estimate(level, inform, fixed_u=fs.random_u(_random_levels(ordered, spec)))
     del inform
     score, contributions = fs.score_patterns(level, params)
     model = params.to_dict(comparison_labels(spec.compare))
     return Scored(score, sims, contributions, model, ran_on)
+
+
+RANDOM_PAIRS = 20_000  # record pairs drawn for u when the candidates hold too few strangers
+
+
+def _random_levels(ordered: pd.DataFrame, spec: MatchSpec) -> np.ndarray:
+    """Agreement levels of ``RANDOM_PAIRS`` record pairs drawn at random (a fixed seed, so
+    every run and engine draws the same), scored in this process."""
+    rows = len(ordered)
+    if rows < 2:
+        return np.empty((0, len(spec.compare)), dtype=np.int8)
+    draw = np.random.default_rng(0).integers(0, rows, size=(2, RANDOM_PAIRS))
+    apart = draw[0] != draw[1]
+    left, right = np.minimum(*draw)[apart], np.maximum(*draw)[apart]
+    level = PairScorer.of(spec).score(ordered, left, right).level
+    assert level is not None
+    return level
 
 
 def _pair_scores(

@@ -47,6 +47,9 @@ TOLERANCE = 1e-7
 SEED_MATCH = 0.95
 M_FLOOR = 1e-3
 _FLOOR = 1e-6
+# Fewer expected non-matches than this among the candidates, and u (how often strangers
+# agree) cannot be learnt from them: it is then taken from random record pairs.
+FEW_NON_MATCHES = 30
 DENSE_CODES = 1 << 24  # pattern codes counted in a table up to this range
 
 
@@ -58,12 +61,14 @@ class Parameters:
     u: np.ndarray
     prior: float
     iterations: int
+    u_from: str = "candidate pairs"  # or "random pairs" (see ``too_few_non_matches``)
 
     def to_dict(self, labels: list[str]) -> dict[str, object]:
         """Plain data for metrics."""
         return {
             "prior": round(self.prior, 6),
             "iterations": self.iterations,
+            "u_from": self.u_from,
             "m": {label: [round(float(x), 4) for x in self.m[i]] for i, label in enumerate(labels)},
             "u": {label: [round(float(x), 4) for x in self.u[i]] for i, label in enumerate(labels)},
         }
@@ -194,13 +199,16 @@ def _distinct(code: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.n
     return unique, inverse, tally[unique]
 
 
-def estimate(level: np.ndarray, inform: np.ndarray | None = None) -> Parameters:
+def estimate(
+    level: np.ndarray, inform: np.ndarray | None = None, fixed_u: np.ndarray | None = None
+) -> Parameters:
     """m, u and the prior by EM over the candidate pairs' levels.
 
     ``inform`` (pairs x comparisons, see ``informative``) limits which pairs
     re-estimate each comparison's m; all pairs take part in the E step and in u.
     Pairs with the same pattern are identical to EM, so it runs over the distinct
-    patterns weighted by their counts.
+    patterns weighted by their counts. With ``fixed_u`` (from ``random_u``) u is
+    not estimated: EM learns m and the prior only.
     """
     comparisons = level.shape[1]
     m = np.full((comparisons, N_LEVELS), 1.0 / N_LEVELS)
@@ -212,6 +220,8 @@ def estimate(level: np.ndarray, inform: np.ndarray | None = None) -> Parameters:
     while len(unique) and iterations < MAX_ITERATIONS:
         iterations += 1
         new_m, new_u, new_prior = _m_step(unique, masked, weight, counts)
+        if fixed_u is not None:
+            new_u = fixed_u
         change = max(
             float(np.abs(new_m - m).max()),
             float(np.abs(new_u - u).max()),
@@ -221,7 +231,21 @@ def estimate(level: np.ndarray, inform: np.ndarray | None = None) -> Parameters:
         if change < TOLERANCE:
             break
         weight = posterior(unique, m, u, prior) * counts
-    return Parameters(m, u, prior, iterations)
+    u_from = "candidate pairs" if fixed_u is None else "random pairs"
+    return Parameters(m, u, prior, iterations, u_from)
+
+
+def too_few_non_matches(params: Parameters, pairs: int) -> bool:
+    """Whether EM expects fewer than ``FEW_NON_MATCHES`` non-matches among ``pairs``
+    candidates: blocking so sharp that almost every candidate is a true pair leaves it
+    next to nothing to learn u from."""
+    return params.u_from == "candidate pairs" and (1.0 - params.prior) * pairs < FEW_NON_MATCHES
+
+
+def random_u(level: np.ndarray) -> np.ndarray:
+    """u (comparisons x levels) as the level shares of random record pairs' levels: two
+    records drawn at random are strangers, all but never the same entity."""
+    return np.vstack([level_shares(level[:, j]) for j in range(level.shape[1])])
 
 
 def _m_step(

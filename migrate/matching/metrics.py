@@ -7,15 +7,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from migrate.matching import fellegi_sunter as fs
 from migrate.matching.clustering import cluster_sizes
 from migrate.matching.constraints import GUARD, NO_MATCH, REKEY
-from migrate.matching.engine import Constraints, MatchOutcome
+from migrate.matching.engine import RANDOM_PAIRS, Constraints, MatchOutcome
 
 LARGE_CLUSTER = 50
 EXAMPLES = 20
-# Fewer expected non-matches than this among the candidates, and the Fellegi-Sunter u
-# values (how often strangers agree) rest on too few pairs to trust.
-FEW_NON_MATCHES = 30
 
 
 def match_metrics(
@@ -71,21 +69,17 @@ def match_metrics(
 
 
 def _model_warnings(outcome: MatchOutcome) -> list[str]:
-    """A warning when the Fellegi-Sunter model saw too few non-matching candidates: blocking
-    so sharp that nearly every candidate is a true pair leaves EM next to nothing to learn
-    what strangers look like from, and scores then rest on its starting guess."""
+    """A note when the Fellegi-Sunter model took u from random record pairs: blocking so
+    sharp that nearly every candidate is a true pair leaves EM next to nothing to learn
+    what strangers look like from (``fellegi_sunter.too_few_non_matches``)."""
     model = outcome.scored.model
-    if model is None or not len(outcome.candidates):
-        return []
-    prior = float(model["prior"])
-    expected = (1.0 - prior) * len(outcome.candidates)
-    if expected >= FEW_NON_MATCHES:
+    if model is None or model.get("u_from") != "random pairs":
         return []
     return [
-        f"the Fellegi-Sunter model estimated that about {expected:.0f} of the "
-        f"{len(outcome.candidates)} candidate pairs are non-matches (prior {prior:.3f}): its u "
-        "values rest on too few pairs; check the model before trusting auto_merge, or add a "
-        "blocking pass that proposes more pairs"
+        f"the Fellegi-Sunter model expected fewer than {fs.FEW_NON_MATCHES} non-matches among "
+        f"the {len(outcome.candidates)} candidate pairs, so it took u from "
+        f"{RANDOM_PAIRS:,} random record pairs instead; check the model (prior "
+        f"{float(model['prior']):.3f}) before trusting auto_merge"
     ]
 
 

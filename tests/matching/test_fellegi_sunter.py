@@ -149,3 +149,14 @@ def test_an_either_order_comparison_is_informed_only_by_passes_using_neither_fie
         [False, False, True],
         [True, True, False],
     ]
+
+
+def test_a_fixed_u_is_kept_and_only_m_and_the_prior_are_learnt() -> None:
+    level = np.array([[0, 0]] * 40 + [[0, 1]] * 2, dtype=np.int8)
+    u = fs.random_u(np.array([[3, 3]] * 90 + [[0, 0]] * 10, dtype=np.int8))
+    assert np.allclose(u.sum(axis=1), 1.0) and u[0, 3] > 0.89 and u[0, 0] > 0.09
+    params = fs.estimate(level, fixed_u=u)
+    assert np.array_equal(params.u, u) and params.u_from == "random pairs"
+    assert params.m[0, 0] > 0.9
+    assert fs.too_few_non_matches(fs.estimate(level), len(level))
+    assert not fs.too_few_non_matches(params, len(level))  # already from random pairs

@@ -237,7 +237,8 @@ def test_fellegi_sunter_mode(tmp_path: Path) -> None:
     out, result, ctx = _run(tmp_path, records, **spec)
     assert out["_cluster"].tolist() == [2 * (i // 2) for i in range(120)]
     model = result.metrics["fellegi_sunter"]
-    assert set(model) == {"prior", "iterations", "m", "u"}
+    assert set(model) == {"prior", "iterations", "u_from", "m", "u"}
+    assert model["u_from"] == "candidate pairs"
     pairs = ctx.extras["pairs:customer"]
     assert pairs["score"].between(0, 1).all()
     assert np.isfinite(pairs["phone_contrib"]).all()
