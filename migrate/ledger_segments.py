@@ -53,6 +53,10 @@ class _Held:
 
     @classmethod
     def hold(cls, segment: _Segment) -> pd.DataFrame:
+        """The segment's rows: in memory anyway when not parked; else kept there until
+        another parked segment is held."""
+        if segment.path is None:
+            return segment.load()
         if cls.segment is not segment:
             cls.release()
             segment.frame = segment.load()
@@ -130,13 +134,12 @@ class Segments:
         """
         for number, positions in self._where(rids):
             segment = self._segments[number]
-            change(_Held.hold(segment) if segment.path else segment.load(), positions)
+            change(_Held.hold(segment), positions)
             segment.changed = segment.path is not None
 
     def _parts(self, rids: np.ndarray) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
         for number, positions in self._where(rids):
-            segment = self._segments[number]
-            yield positions, _Held.hold(segment) if segment.path else segment.load()
+            yield positions, _Held.hold(self._segments[number])
 
     def _where(self, rids: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
         """Per segment holding some of ``rids``: its number and those rids' positions."""
