@@ -40,6 +40,7 @@ from migrate.stages.base import RunContext
 from migrate.stages.map import Unmapped
 
 FATE_SUMS = ("loaded", "merged", "rejected", "out_of_scope")
+TOTALS = "totals_base:{}"  # ctx.extras key: an object's control-total values as mapped
 
 
 def capture_totals_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -> None:
@@ -48,7 +49,7 @@ def capture_totals_base(frame: pd.DataFrame, obj: ObjectSpec, ctx: RunContext) -
     quality.capture(frame, obj, ctx, quality.BEFORE)
     base = totals_base(frame, obj)
     if base is not None:
-        ctx.extras[f"totals_base:{obj.name}"] = base
+        ctx.extras[TOTALS.format(obj.name)] = base
 
 
 def totals_base(frame: pd.DataFrame, obj: ObjectSpec) -> pd.DataFrame | None:
@@ -175,7 +176,7 @@ def _unmapped(found: list[Unmapped], personal: set[str]) -> list[UnmappedValue]:
 
 
 def _control_totals(obj: ObjectSpec, ctx: RunContext) -> tuple[ControlTotal, ...]:
-    base = ctx.extras.get(f"totals_base:{obj.name}")
+    base = ctx.extras.get(TOTALS.format(obj.name))
     if base is None:
         return ()
     if "_fate" not in base.columns:  # a streamed object's base comes summed per fate

@@ -34,11 +34,11 @@ from migrate.stages.load import (
     leave_out_other_objects,
     object_load,
 )
+from migrate.stages.reconcile import TOTALS
 from migrate.stages.scope import ScopePlan
 from migrate.stream.checks import RAW
 from migrate.stream.counts import FieldCounter
 from migrate.stream.spill import SpillStore
-from migrate.stream.work import TOTALS
 
 SORT_BUDGET_ROWS = 1_000_000
 WORK_FOLDER = ".work"

@@ -39,12 +39,13 @@ from migrate.spec.loader import ObjectSpec, Project
 from migrate.stages import map, validate
 from migrate.stages.base import RunContext, Stage, StageResult
 from migrate.stages.extract import source_spec, with_identity
+from migrate.stages.reconcile import TOTALS
 from migrate.stream.checks import DuplicateKeys, Prechecked, raw_columns, record_chunk
 from migrate.stream.counts import FieldCounter
 from migrate.stream.delivery import WORK_FOLDER, StreamedObject
 from migrate.stream.metrics import add_results
 from migrate.stream.spill import SpillStore
-from migrate.stream.work import ROWWISE, TOTALS, UNMAPPED, UNMATCHED, ChunkOutcome, ChunkWork
+from migrate.stream.work import ROWWISE, UNMAPPED, UNMATCHED, ChunkOutcome, ChunkWork
 
 WHOLE_COLUMN_OPS = frozenset({"flag_duplicates"})
 

@@ -29,7 +29,6 @@ ROWWISE: list[tuple[str, Stage]] = [("map", map.run), ("cleanse", cleanse.run), 
 # Without a match spec, matching and merging leave each row to itself: row-wise too.
 UNMATCHED: list[tuple[str, Stage]] = [("match", match.run), ("merge", merge.run)]
 UNMAPPED = "unmapped:{}"
-TOTALS = "totals_base:{}"
 
 
 @dataclass
